@@ -1,0 +1,208 @@
+import { createInterface } from "node:readline";
+import { Command, InvalidArgumentError } from "commander";
+import { ConfigError, loadConfig, type LoadedConfig } from "../core/config.ts";
+import { resolveHome } from "../core/home.ts";
+import { consoleLogger, formatDuration, registerSecret, type Logger } from "../core/log.ts";
+import { progressBar } from "../core/progress.ts";
+import { textTable } from "../core/text-table.ts";
+import { Warehouse } from "../core/warehouse.ts";
+import { ensurePythonEnv } from "../scheduler/python-env.ts";
+import { runDbt, describeDbtFailure } from "../scheduler/dbt.ts";
+import type { PipelineContext, StepReport } from "../scheduler/pipeline.ts";
+
+// Loaded on demand so that `scrm setup` (npm's postinstall) and `scrm sql` start fast.
+const pipeline = () => import("../scheduler/pipeline.ts");
+
+/** The `scrm` command line: a thin dispatcher; each command calls one function tests can call. */
+const log: Logger = consoleLogger();
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("must be a positive whole number");
+  return n;
+}
+
+function isoDate(value: string): Date {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new InvalidArgumentError("must be a date YYYY-MM-DD");
+  return new Date(`${value}T00:00:00Z`);
+}
+
+function context(program: Command): PipelineContext {
+  const home = resolveHome(program.opts<{ home?: string }>().home);
+  const loaded: LoadedConfig = loadConfig(home);
+  for (const s of loaded.config.receiver.appSecrets) registerSecret(s);
+  registerSecret(loaded.config.receiver.verifyToken);
+  return { loaded, log, progress: progressBar(), now: () => new Date() };
+}
+
+function printSteps(reports: StepReport[], ctx: PipelineContext): void {
+  const total = reports.reduce((n, r) => n + r.ms, 0);
+  const out = [
+    "",
+    textTable(
+      ["step", "time", "what it did"],
+      reports.map((r) => [r.step, formatDuration(r.ms), r.detail]),
+    ).replace(/\n\(\d+ rows?\)$/, ""),
+    "",
+    `total ${formatDuration(total)}`,
+    `warehouse  ${ctx.loaded.home.warehouse}`,
+    `site       ${ctx.loaded.home.site}/index.html`,
+    `query it   npx scrm sql "select * from marts.agg_kpi_daily limit 10"`,
+  ];
+  process.stdout.write(out.join("\n") + "\n");
+}
+
+async function sqlCommand(ctx: PipelineContext, query: string | undefined): Promise<number> {
+  const wh = await Warehouse.open(ctx.loaded.home.warehouse, {
+    readOnly: true,
+    timezone: ctx.loaded.config.business.timezone,
+  });
+  try {
+    const runOne = async (q: string) => {
+      const { columns, rows } = await wh.table(q);
+      process.stdout.write(textTable(columns, rows) + "\n");
+    };
+    if (query !== undefined) {
+      await runOne(query);
+      return 0;
+    }
+    const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "scrm> " });
+    process.stdout.write(
+      `read-only SQL on ${ctx.loaded.home.warehouse}\nend statements with ';'.  .tables lists the marts, .quit leaves\n`,
+    );
+    rl.prompt();
+    let buffer = "";
+    for await (const line of rl) {
+      const trimmed = line.trim();
+      if (buffer === "" && (trimmed === ".quit" || trimmed === ".exit")) break;
+      if (buffer === "" && trimmed === ".tables") {
+        await runOne(
+          "select table_schema as schema, table_name as name, table_type as kind from information_schema.tables where table_schema in ('marts','intermediate','staging','raw') order by 1, 2",
+        );
+      } else {
+        buffer += line + "\n";
+        if (trimmed.endsWith(";")) {
+          try {
+            await runOne(buffer);
+          } catch (err) {
+            process.stdout.write(`error: ${(err as Error).message}\n`);
+          }
+          buffer = "";
+        }
+      }
+      rl.setPrompt(buffer ? "  ...> " : "scrm> ");
+      rl.prompt();
+    }
+    rl.close();
+    return 0;
+  } finally {
+    wh.close();
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command("scrm")
+    .description("WhatsApp social-CRM analytics warehouse")
+    .option("--home <dir>", "data home folder (default $SCRM_HOME or ./data)")
+    .showHelpAfterError();
+
+  program
+    .command("setup")
+    .description("prepare the pinned Python environment that runs dbt (run by npm install)")
+    .action(async () => {
+      const state = await ensurePythonEnv(log);
+      log.info(state === "ready" ? "Python environment for dbt: up to date" : "Python environment for dbt: ready");
+    });
+
+  program
+    .command("demo")
+    .description("generate the seeded demo data set into the home's landing zone and CRM")
+    .option("--customers <n>", "customers to simulate", positiveInt)
+    .option("--days <n>", "days to simulate", positiveInt)
+    .option("--seed <n>", "random seed", positiveInt)
+    .option("--end <date>", "first day after the simulated period (default: today, UTC)", isoDate)
+    .action(async (opts: { customers?: number; days?: number; seed?: number; end?: Date }) => {
+      const ctx = context(program);
+      const r = await (await pipeline()).stepDemo(ctx, opts);
+      log.info(`✓ demo (${formatDuration(r.ms)}): ${r.detail}`);
+    });
+
+  program
+    .command("ingest")
+    .description("snapshot the CRM and load every new landed file into the warehouse's raw tables")
+    .action(async () => {
+      const ctx = context(program);
+      const r = await (await pipeline()).stepIngest(ctx);
+      log.info(`✓ ingest (${formatDuration(r.ms)}): ${r.detail}`);
+    });
+
+  program
+    .command("transform")
+    .description("run dbt build (staging, intermediate, marts and their tests)")
+    .option("-s, --select <selector...>", "dbt node selection")
+    .action(async (opts: { select?: string[] }) => {
+      const ctx = context(program);
+      const r = await (await pipeline()).stepTransform(ctx, opts.select ?? []);
+      log.info(`✓ transform (${formatDuration(r.ms)}): ${r.detail}`);
+    });
+
+  program
+    .command("dashboards")
+    .description("build the static dashboard site from the marts (offline)")
+    .action(async () => {
+      const ctx = context(program);
+      const r = await (await pipeline()).stepDashboards(ctx);
+      log.info(`✓ dashboards (${formatDuration(r.ms)}): ${r.detail}`);
+    });
+
+  program
+    .command("run")
+    .description("the whole pipeline: demo data if the home is empty, ingest, transform, dashboards")
+    .action(async () => {
+      const ctx = context(program);
+      log.info(`home: ${ctx.loaded.home.root}`);
+      printSteps(await (await pipeline()).runPipeline(ctx), ctx);
+    });
+
+  program
+    .command("sql [query]")
+    .description("run a read-only query on the warehouse, or open an interactive SQL shell")
+    .action(async (query: string | undefined) => {
+      process.exitCode = await sqlCommand(context(program), query);
+    });
+
+  program
+    .command("docs")
+    .description("generate the dbt documentation site (catalog of every model and column)")
+    .option("--serve", "serve it on http://127.0.0.1:8580 after generating")
+    .action(async (opts: { serve?: boolean }) => {
+      const ctx = context(program);
+      const dbtOpts = {
+        warehouse: ctx.loaded.home.warehouse,
+        timezone: ctx.loaded.config.business.timezone,
+        threads: ctx.loaded.config.dbt.threads,
+        workDir: ctx.loaded.home.dbt,
+      };
+      const gen = await runDbt(["docs", "generate"], dbtOpts);
+      if (gen.exitCode !== 0) throw new Error(`dbt docs generate failed:\n${describeDbtFailure(gen)}`);
+      log.info(`✓ dbt docs in ${ctx.loaded.home.dbt}/target/index.html`);
+      if (opts.serve) await runDbt(["docs", "serve", "--host", "127.0.0.1", "--port", "8580", "--no-browser"], dbtOpts);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      log.error(err.message);
+      return 78;
+    }
+    log.error((err as Error).message);
+    if (process.env.SCRM_DEBUG) log.error(String((err as Error).stack));
+    return 1;
+  }
+}

@@ -1,0 +1,174 @@
+-- The warehouse's `raw` schema: what the loaders write, exactly as landed, plus lineage
+-- (file, line) on every row. dbt's staging models read these tables and nothing else.
+create schema if not exists raw;
+
+-- One row per landed file (or CRM snapshot) that was loaded; the loaders' idempotency key.
+create table if not exists raw.load_ledger (
+  source            varchar not null,   -- webhooks | outbound | campaigns | ad_spend | leads | crm
+  file              varchar not null,   -- path relative to the home folder, or a CRM snapshot id
+  file_bytes        bigint,
+  lines             bigint not null,    -- lines (or records) in the file
+  loaded_rows       bigint not null,
+  quarantined_rows  bigint not null,
+  loaded_at         timestamptz not null,
+  primary key (source, file)
+);
+
+-- Lines that could not be loaded, with where they came from and why. Nothing is dropped.
+create table if not exists raw.quarantine (
+  source          varchar not null,
+  file            varchar not null,
+  line_no         bigint not null,      -- 1-based line in the file (0 for file-level problems)
+  field           varchar,              -- the offending field, when one can be named
+  reason          varchar not null,
+  raw_line        varchar,
+  quarantined_at  timestamptz not null
+);
+
+-- One row per webhook POST landed by the receiver (or written by the demo generator).
+create table if not exists raw.webhook_receipts (
+  receipt_id    varchar not null,
+  file          varchar not null,
+  line_no       bigint not null,
+  received_at   timestamptz not null,
+  path          varchar,
+  remote_addr   varchar,
+  headers       json,
+  signature     varchar not null,       -- valid | not-checked
+  body_sha256   varchar not null,
+  body          varchar not null,       -- the raw body, exactly as received
+  payload       json not null,          -- the same body parsed (valid JSON is a load condition)
+  loaded_at     timestamptz not null
+);
+
+-- One row per message the business sent (the outbound message log).
+create table if not exists raw.outbound_messages (
+  file                 varchar not null,
+  line_no              bigint not null,
+  message_id           varchar not null,
+  sent_at              timestamptz not null,
+  phone_number_id      varchar not null,
+  recipient_wa_id      varchar,
+  recipient_user_id    varchar,
+  sender_kind          varchar not null, -- agent | bot | automation | campaign
+  agent_id             varchar,
+  agent_name           varchar,
+  automation_id        varchar,
+  template_name        varchar,
+  template_category    varchar,          -- marketing | utility | authentication | service
+  template_language    varchar,
+  campaign_id          varchar,
+  message_type         varchar not null,
+  text                 varchar,
+  reply_to_message_id  varchar,
+  loaded_at            timestamptz not null
+);
+
+create table if not exists raw.campaigns (
+  file         varchar not null,
+  line_no      bigint not null,
+  campaign_id  varchar not null,
+  name         varchar,
+  channel      varchar not null,
+  kind         varchar,                  -- ctwa_ad | broadcast | social_ad | search_ad | ...
+  objective    varchar,
+  started_on   date,
+  ended_on     date,
+  budget       double,
+  currency     varchar,
+  loaded_at    timestamptz not null
+);
+
+create table if not exists raw.ad_spend (
+  file         varchar not null,
+  line_no      bigint not null,
+  spend_date   date not null,
+  channel      varchar not null,
+  campaign_id  varchar,
+  spend        double not null,
+  currency     varchar not null,
+  impressions  bigint,
+  clicks       bigint,
+  loaded_at    timestamptz not null
+);
+
+create table if not exists raw.leads (
+  file            varchar not null,
+  line_no         bigint not null,
+  lead_id         varchar not null,
+  created_at      timestamptz not null,
+  channel         varchar not null,
+  campaign_id     varchar,
+  phone           varchar,
+  country         varchar,
+  crm_contact_id  varchar,
+  loaded_at       timestamptz not null
+);
+
+-- CRM snapshots: every changed record is appended with its snapshot, so the history of each
+-- record is kept (R10: last-modified-wins needs every version, at millisecond precision).
+create table if not exists raw.crm_contacts (
+  snapshot_id       varchar not null,
+  snapshot_at       timestamptz not null,
+  crm               varchar not null,   -- which CRM the record came from (config name)
+  record_id         varchar not null,
+  full_name         varchar,
+  phone             varchar,
+  country           varchar,
+  email             varchar,
+  customer_grade    varchar,
+  postal_code       varchar,
+  address           varchar,
+  city              varchar,
+  lead_source       varchar,
+  tags              varchar,
+  marketing_opt_in  boolean,
+  opt_in_at         timestamptz,
+  owner_agent_id    varchar,
+  created_at        timestamptz,
+  updated_at        timestamptz not null,
+  deleted_at        timestamptz
+);
+
+create table if not exists raw.crm_products (
+  snapshot_id  varchar not null,
+  snapshot_at  timestamptz not null,
+  crm          varchar not null,
+  sku          varchar not null,
+  name         varchar,
+  brand        varchar,
+  category     varchar,
+  list_price   double,
+  currency     varchar,
+  updated_at   timestamptz not null
+);
+
+create table if not exists raw.crm_orders (
+  snapshot_id     varchar not null,
+  snapshot_at     timestamptz not null,
+  crm             varchar not null,
+  order_id        varchar not null,
+  contact_id      varchar,
+  ordered_at      timestamptz,
+  status          varchar,
+  payment_method  varchar,
+  channel         varchar,
+  campaign_id     varchar,
+  currency        varchar,
+  total_amount    double,
+  updated_at      timestamptz not null
+);
+
+-- Items carry their order's updated_at: they are re-snapshotted whenever their order changes.
+create table if not exists raw.crm_order_items (
+  snapshot_id   varchar not null,
+  snapshot_at   timestamptz not null,
+  crm           varchar not null,
+  order_id      varchar not null,
+  line_no       integer not null,
+  sku           varchar,
+  product_name  varchar,
+  quantity      integer,
+  unit_price    double,
+  updated_at    timestamptz not null
+);

@@ -1,0 +1,143 @@
+import { existsSync, readdirSync } from "node:fs";
+import type { LoadedConfig } from "../core/config.ts";
+import { formatDuration, type Logger } from "../core/log.ts";
+import type { Progress } from "../core/progress.ts";
+import { withWarehouse } from "../core/warehouse.ts";
+import { snapshotSqliteCrm } from "../ingest/crm/sqlite-snapshot.ts";
+import { generateDemo } from "../ingest/demo/generate.ts";
+import { loadLanded } from "../ingest/load/loader.ts";
+import { buildSite } from "../dashboards/build.ts";
+import { describeDbtFailure, runDbt } from "./dbt.ts";
+import { resolve } from "node:path";
+
+export interface StepReport {
+  readonly step: string;
+  readonly ms: number;
+  readonly detail: string;
+}
+
+export interface PipelineContext {
+  readonly loaded: LoadedConfig;
+  readonly log: Logger;
+  readonly progress: Progress;
+  /** The pipeline's clock; tests pass a fixed one. */
+  readonly now: () => Date;
+}
+
+/** The demo signs its webhook bodies like Meta does, with this secret unless one is configured. */
+export const DEMO_APP_SECRET = "scrm-demo-app-secret";
+
+function hasAnyData(ctx: PipelineContext): boolean {
+  const { home } = ctx.loaded;
+  const nonEmpty = (dir: string) => existsSync(dir) && readdirSync(dir).length > 0;
+  return nonEmpty(home.landing.root) || existsSync(home.crmSqlite);
+}
+
+export async function stepDemo(
+  ctx: PipelineContext,
+  opts: { customers?: number; days?: number; seed?: number; end?: Date } = {},
+): Promise<StepReport> {
+  const { config, home } = ctx.loaded;
+  const started = performance.now();
+  const now = ctx.now();
+  const end = opts.end ?? new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const summary = await generateDemo({
+    home,
+    seed: opts.seed ?? config.demo.seed,
+    customers: opts.customers ?? config.demo.customers,
+    days: opts.days ?? config.demo.days,
+    end,
+    timezone: config.business.timezone,
+    appSecret: config.receiver.appSecrets[0] ?? DEMO_APP_SECRET,
+    onProgress: (done, total) => ctx.progress.update("demo days", done, total),
+  });
+  ctx.progress.done();
+  return { step: "demo", ms: performance.now() - started, detail: describeDemo(summary) };
+}
+
+function describeDemo(summary: object): string {
+  return Object.entries(summary)
+    .filter(([, v]) => typeof v === "number")
+    .map(([k, v]) => `${k} ${(v as number).toLocaleString("en-US")}`)
+    .join(", ");
+}
+
+/** Demo data is generated only into an empty home with no configuration of its own. */
+export async function stepDemoIfEmpty(ctx: PipelineContext): Promise<StepReport | null> {
+  if (ctx.loaded.file !== null || hasAnyData(ctx)) return null;
+  ctx.log.info(`no data in ${ctx.loaded.home.root}: generating the demo data set`);
+  return stepDemo(ctx);
+}
+
+export async function stepIngest(ctx: PipelineContext): Promise<StepReport> {
+  const { config, home } = ctx.loaded;
+  const started = performance.now();
+  const parts: string[] = [];
+  if (config.sources.crm.kind === "sqlite") {
+    const dbPath = resolve(home.root, config.sources.crm.path);
+    if (existsSync(dbPath)) {
+      const snap = await snapshotSqliteCrm({ dbPath, landingRoot: home.landing.root, crmName: "default", now: ctx.now() });
+      parts.push(
+        snap.snapshotId
+          ? `CRM snapshot ${snap.snapshotId}: ${snap.counts.contacts} contacts, ${snap.counts.orders} orders changed`
+          : "CRM unchanged",
+      );
+    } else {
+      parts.push(`no CRM database at ${dbPath}`);
+    }
+  }
+  const reports = await withWarehouse(home.warehouse, { timezone: "UTC" }, (wh) =>
+    loadLanded(wh, home, ctx.log, (source, done, total) => ctx.progress.update(`load ${source}`, done, total)),
+  );
+  ctx.progress.done();
+  for (const r of reports.filter((r) => r.files > 0)) {
+    parts.push(`${r.source}: ${r.files} file(s), ${r.loaded.toLocaleString("en-US")} rows${r.quarantined ? `, ${r.quarantined} quarantined` : ""}`);
+  }
+  const skipped = reports.reduce((n, r) => n + r.alreadyLoaded, 0);
+  if (reports.every((r) => r.files === 0)) parts.push("nothing new to load");
+  if (skipped > 0) parts.push(`${skipped} file(s) already loaded`);
+  return { step: "ingest", ms: performance.now() - started, detail: parts.join("; ") };
+}
+
+export async function stepTransform(ctx: PipelineContext, select: string[] = []): Promise<StepReport> {
+  const { config, home } = ctx.loaded;
+  const result = await runDbt(["build", ...(select.length ? ["--select", ...select] : [])], {
+    warehouse: home.warehouse,
+    timezone: config.business.timezone,
+    threads: config.dbt.threads,
+    workDir: home.dbt,
+    onProgress: (done, total) => ctx.progress.update("dbt build", done, total),
+  });
+  ctx.progress.done();
+  if (result.exitCode !== 0) throw new Error(`dbt build failed:\n${describeDbtFailure(result)}`);
+  const c = result.counts;
+  return {
+    step: "transform",
+    ms: result.ms,
+    detail: `dbt build: ${c.success ?? 0} models/seeds ok, ${c.pass ?? 0} tests passed, ${c.warn ?? 0} warnings`,
+  };
+}
+
+export async function stepDashboards(ctx: PipelineContext): Promise<StepReport> {
+  const { config, home } = ctx.loaded;
+  const built = await buildSite({ warehouse: home.warehouse, outDir: home.site, timezone: config.business.timezone });
+  return {
+    step: "dashboards",
+    ms: built.ms,
+    detail: `${built.pages} page(s), ${(built.bytes / 1024).toFixed(0)} KiB in ${home.site}`,
+  };
+}
+
+export async function runPipeline(ctx: PipelineContext): Promise<StepReport[]> {
+  const reports: StepReport[] = [];
+  const record = (r: StepReport | null) => {
+    if (!r) return;
+    reports.push(r);
+    ctx.log.info(`✓ ${r.step} (${formatDuration(r.ms)}): ${r.detail}`);
+  };
+  record(await stepDemoIfEmpty(ctx));
+  record(await stepIngest(ctx));
+  record(await stepTransform(ctx));
+  record(await stepDashboards(ctx));
+  return reports;
+}
