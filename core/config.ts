@@ -42,7 +42,11 @@ export const configSchema = z
         port: z.number().int().min(0).max(65535).default(8787),
         appSecrets: z.array(z.string().min(1)).default([]),
         verifyToken: z.string().optional(),
-        maxBodyBytes: z.number().int().positive().default(3 * 1024 * 1024 + 64 * 1024),
+        maxBodyBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(3 * 1024 * 1024 + 64 * 1024),
       })
       .strict()
       .default({ host: "127.0.0.1", port: 8787, appSecrets: [], maxBodyBytes: 3 * 1024 * 1024 + 64 * 1024 }),
@@ -85,7 +89,11 @@ const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]; parse
   {
     env: "WHATSAPP_APP_SECRET",
     path: ["receiver", "appSecrets"],
-    parse: (v) => v.split(",").map((s) => s.trim()).filter(Boolean),
+    parse: (v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
   },
   { env: "WHATSAPP_VERIFY_TOKEN", path: ["receiver", "verifyToken"], parse: (v) => v },
   { env: "SCRM_DBT_THREADS", path: ["dbt", "threads"], parse: (v) => Number(v) },

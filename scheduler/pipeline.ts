@@ -5,7 +5,7 @@ import type { Progress } from "../core/progress.ts";
 import { withWarehouse } from "../core/warehouse.ts";
 import { snapshotSqliteCrm } from "../ingest/crm/sqlite-snapshot.ts";
 import { generateDemo } from "../ingest/demo/generate.ts";
-import { loadLanded } from "../ingest/load/loader.ts";
+import { loadLanded, type SourceReport } from "../ingest/load/loader.ts";
 import { buildSite } from "../dashboards/build.ts";
 import { describeDbtFailure, runDbt } from "./dbt.ts";
 import { resolve } from "node:path";
@@ -14,6 +14,8 @@ export interface StepReport {
   readonly step: string;
   readonly ms: number;
   readonly detail: string;
+  /** Per-source load figures, from the ingest step. */
+  readonly sources?: SourceReport[];
 }
 
 export interface PipelineContext {
@@ -76,7 +78,12 @@ export async function stepIngest(ctx: PipelineContext): Promise<StepReport> {
   if (config.sources.crm.kind === "sqlite") {
     const dbPath = resolve(home.root, config.sources.crm.path);
     if (existsSync(dbPath)) {
-      const snap = await snapshotSqliteCrm({ dbPath, landingRoot: home.landing.root, crmName: "default", now: ctx.now() });
+      const snap = await snapshotSqliteCrm({
+        dbPath,
+        landingRoot: home.landing.root,
+        crmName: "default",
+        now: ctx.now(),
+      });
       parts.push(
         snap.snapshotId
           ? `CRM snapshot ${snap.snapshotId}: ${snap.counts.contacts} contacts, ${snap.counts.orders} orders changed`
@@ -91,12 +98,14 @@ export async function stepIngest(ctx: PipelineContext): Promise<StepReport> {
   );
   ctx.progress.done();
   for (const r of reports.filter((r) => r.files > 0)) {
-    parts.push(`${r.source}: ${r.files} file(s), ${r.loaded.toLocaleString("en-US")} rows${r.quarantined ? `, ${r.quarantined} quarantined` : ""}`);
+    parts.push(
+      `${r.source}: ${r.files} file(s), ${r.loaded.toLocaleString("en-US")} rows${r.quarantined ? `, ${r.quarantined} quarantined` : ""}`,
+    );
   }
   const skipped = reports.reduce((n, r) => n + r.alreadyLoaded, 0);
   if (reports.every((r) => r.files === 0)) parts.push("nothing new to load");
   if (skipped > 0) parts.push(`${skipped} file(s) already loaded`);
-  return { step: "ingest", ms: performance.now() - started, detail: parts.join("; ") };
+  return { step: "ingest", ms: performance.now() - started, detail: parts.join("; "), sources: reports };
 }
 
 export async function stepTransform(ctx: PipelineContext, select: string[] = []): Promise<StepReport> {
