@@ -8,12 +8,15 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 4) secrets.add(value);
 }
 
-const PHONE = /\+?\d[\d\s().-]{7,}\d/g;
+// A run of 8+ digits (with the separators people type) that is not part of a longer token such as
+// a timestamp id ("20261127T...") is treated as a phone number.
+const PHONE = /(?<![\w.])\+?\(?\d[\d\s().-]{6,}\d(?![\w])/g;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function redact(text: string): string {
   let out = text;
   for (const s of secrets) out = out.split(s).join("[secret]");
-  return out.replace(PHONE, (m) => (m.replace(/\D/g, "").length >= 8 ? "[phone]" : m));
+  return out.replace(PHONE, (m) => (m.replace(/\D/g, "").length >= 8 && !DATE.test(m) ? "[phone]" : m));
 }
 
 export interface Logger {

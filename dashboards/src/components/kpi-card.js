@@ -1,0 +1,37 @@
+// KPI cards: one metric, its value for each period and the change against the period before.
+import { html } from "./html.js";
+import { changeTone, formatChange, formatValue } from "./format.js";
+
+const ARROWS = { good: "▲", bad: "▼", flat: "■" };
+
+function arrow(comparison) {
+  if (comparison.change == null || comparison.change === 0) return "";
+  return comparison.change > 0 ? "▲" : "▼";
+}
+
+function periodBlock(kpi, p, primary) {
+  const tone = changeTone(p, kpi.better);
+  const prev = formatValue(p.previous.value, kpi.unit);
+  return html`<div class="${`kpi-period ${primary ? "kpi-period--primary" : ""}`}">
+    <div class="kpi-period__label">Last ${p.days} days</div>
+    <div class="kpi-period__value">${formatValue(p.current.value, kpi.unit)}</div>
+    <div class="${`kpi-delta kpi-delta--${tone}`}" title="${`previous ${p.days} days: ${prev}`}">
+      <span aria-hidden="true">${arrow(p) || ARROWS.flat}</span> ${formatChange(p, kpi.unit)}
+      <span class="kpi-delta__prev">vs ${prev}</span>
+    </div>
+  </div>`;
+}
+
+/** One card per KPI; `kpi` is an entry of overview.json's `kpis`. */
+export function kpiCard(kpi) {
+  return html`<div class="card kpi-card">
+    <h2 class="kpi-card__title">${kpi.label}</h2>
+    <div class="kpi-card__periods">${kpi.periods.map((p, i) => periodBlock(kpi, p, i === 0))}</div>
+    ${kpi.note ? html`<div class="kpi-card__note">${kpi.note}</div>` : ""}
+  </div>`;
+}
+
+/** A responsive grid of KPI cards (one column on a phone). */
+export function kpiGrid(kpis) {
+  return html`<div class="kpi-grid">${kpis.map(kpiCard)}</div>`;
+}
