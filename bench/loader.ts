@@ -1,0 +1,111 @@
+/**
+ * Loader throughput: events/s loading landed webhook segments into `raw` with `loadLanded`
+ * (checks, quarantine, ledger, one transaction per file) against bare DuckDB reading the same
+ * files into a table (`create table t as select * from read_ndjson([...])`), in the same run.
+ *   npx tsx bench/loader.ts [--events 50000] [--segment-mib 16]
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { DuckDBInstance, listValue } from "@duckdb/node-api";
+import { homeLayout } from "../core/home.ts";
+import { silentLogger } from "../core/log.ts";
+import { textTable } from "../core/text-table.ts";
+import { Warehouse } from "../core/warehouse.ts";
+import { receiptLine } from "../ingest/landing/format.ts";
+import { SegmentWriter } from "../ingest/landing/segment-writer.ts";
+import { listLanded } from "../ingest/load/landing-files.ts";
+import { loadLanded } from "../ingest/load/loader.ts";
+import { fixtureBodies } from "../tests/helpers/fixtures.ts";
+
+const { values } = parseArgs({
+  options: {
+    events: { type: "string", default: "50000" },
+    "segment-mib": { type: "string", default: "16" },
+    keep: { type: "boolean", default: false },
+  },
+});
+
+const events = Number(values.events);
+const dir = mkdtempSync(join(tmpdir(), "scrm-bench-loader-"));
+const home = homeLayout(dir);
+try {
+  // Land real fixture payloads (cycled, each POST its own receipt) the way the receiver does.
+  const bodies = fixtureBodies().map((f) => Buffer.from(f.body, "utf8"));
+  const writer = new SegmentWriter({
+    landingRoot: home.landing.root,
+    kind: "webhooks",
+    writerId: "bench",
+    maxBytes: Number(values["segment-mib"]) * 1024 * 1024,
+    durable: false,
+  });
+  const t0 = Date.parse("2026-10-01T00:00:00Z");
+  let landedBytes = 0;
+  for (let i = 0; i < events; i++) {
+    const at = new Date(t0 + i * 50);
+    const line = JSON.stringify(
+      receiptLine({
+        receiptId: `bench-${i}`,
+        receivedAt: at,
+        path: "/webhook",
+        remoteAddr: "127.0.0.1",
+        headers: { "content-type": "application/json", "x-hub-signature-256": "sha256=" + "0".repeat(64) },
+        signature: "valid",
+        body: bodies[i % bodies.length]!,
+      }),
+    );
+    landedBytes += line.length + 1;
+    writer.append(line, at);
+  }
+  writer.seal();
+  const files = listLanded(home.root, home.landing.webhooks).map((f) => f.abs);
+
+  // Bare DuckDB: the same files straight into a table, nothing checked.
+  const bare = await DuckDBInstance.create(join(dir, "bare.duckdb"));
+  const conn = await bare.connect();
+  let started = performance.now();
+  await conn.run("create table t as select * from read_ndjson($1)", [listValue(files)]);
+  const bareMs = performance.now() - started;
+  const bareRows = Number((await conn.runAndReadAll("select count(*)::double from t")).getRowsJson()[0]![0]);
+  conn.closeSync();
+  bare.closeSync();
+
+  const wh = await Warehouse.open(home.warehouse);
+  let loaded = 0;
+  started = performance.now();
+  try {
+    const [report] = await loadLanded(wh, home, silentLogger);
+    loaded = report!.loaded;
+    if (report!.quarantined !== 0) throw new Error(`${report!.quarantined} line(s) quarantined`);
+  } finally {
+    wh.close();
+  }
+  const loadMs = performance.now() - started;
+
+  const eps = (n: number, ms: number) => Math.round(n / (ms / 1000));
+  process.stdout.write(
+    `machine: ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} (other work on the machine skews these figures)\n`,
+  );
+  process.stdout.write(
+    `loader: ${events} webhook receipts (${(landedBytes / 1024 / 1024).toFixed(1)} MiB) in ${files.length} segment(s)\n\n`,
+  );
+  process.stdout.write(
+    textTable(
+      ["run", "rows", "seconds", "events/s"],
+      [
+        ["loadLanded -> raw", loaded, (loadMs / 1000).toFixed(2), eps(loaded, loadMs)],
+        ["bare read_ndjson", bareRows, (bareMs / 1000).toFixed(2), eps(bareRows, bareMs)],
+      ],
+    ).replace(/\n\(\d+ rows?\)$/, "") + "\n\n",
+  );
+  const ratio = eps(loaded, loadMs) / eps(bareRows, bareMs);
+  process.stdout.write(
+    `loadLanded / bare DuckDB: ${ratio.toFixed(2)} (target >= 0.5: ${ratio >= 0.5 ? "met" : "NOT met"})\n`,
+  );
+  if (values.keep) process.stdout.write(`home kept at ${dir}\n`);
+} finally {
+  if (!values.keep) rmSync(dir, { recursive: true, force: true });
+}
