@@ -161,7 +161,70 @@ export function buildProgram(): Command {
     .action(async () => {
       const ctx = context(program);
       log.info(`home: ${ctx.loaded.home.root}`);
-      printSteps(await (await pipeline()).runPipeline(ctx), ctx);
+      const { withPipelineLock } = await import("../scheduler/maintenance.ts");
+      const steps = await withPipelineLock(ctx, "manual run", async () => (await pipeline()).runPipeline(ctx));
+      printSteps(steps, ctx);
+    });
+
+  program
+    .command("serve")
+    .description("receive WhatsApp Cloud API webhooks into the landing zone (until SIGTERM)")
+    .action(async () => {
+      const ctx = context(program);
+      const { serveCommand } = await import("../ingest/receiver/cli.ts");
+      await serveCommand({ home: ctx.loaded.home, config: ctx.loaded.config, log });
+    });
+
+  program
+    .command("schedule")
+    .description("run the pipeline on its schedules (config `schedule`) until SIGTERM")
+    .option("--run-now <job...>", "also run these jobs once at start")
+    .action(async (opts: { runNow?: string[] }) => {
+      const ctx = context(program);
+      const { scheduleCommand } = await import("../scheduler/scheduler.ts");
+      process.exitCode = await scheduleCommand(ctx, { runNow: opts.runNow ?? [] });
+    });
+
+  program
+    .command("status")
+    .description("last runs, freshness and lag; exit 1 = warning, 2 = critical (for monitoring)")
+    .action(async () => {
+      const { statusCommand } = await import("../scheduler/status.ts");
+      process.exitCode = await statusCommand(context(program));
+    });
+
+  program
+    .command("rebuild")
+    .description("replay the whole landing zone into a fresh warehouse, then swap it in")
+    .option("--no-transform", "only reload raw; skip dbt")
+    .action(async (opts: { transform: boolean }) => {
+      const { rebuildCommand } = await import("../scheduler/maintenance.ts");
+      process.exitCode = await rebuildCommand(context(program), { transform: opts.transform });
+    });
+
+  program
+    .command("backup")
+    .description("export the warehouse to a backup folder (default <home>/backups/<time>)")
+    .option("--dir <dir>", "backup folder")
+    .action(async (opts: { dir?: string }) => {
+      const { backupCommand } = await import("../scheduler/maintenance.ts");
+      process.exitCode = await backupCommand(context(program), opts);
+    });
+
+  program
+    .command("restore <dir>")
+    .description("restore the warehouse from a backup folder (the current file is kept aside)")
+    .action(async (dir: string) => {
+      const { restoreCommand } = await import("../scheduler/maintenance.ts");
+      process.exitCode = await restoreCommand(context(program), dir);
+    });
+
+  program
+    .command("forget <phone>")
+    .description("erase one person (privacy request) from landing files, raw tables and marts")
+    .action(async (phone: string) => {
+      const { forgetCommand } = await import("../scheduler/forget.ts");
+      process.exitCode = await forgetCommand(context(program), phone);
     });
 
   program

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
+import { scheduleConfigSchema } from "../scheduler/schedule-config.ts";
 import { homeLayout, type HomeLayout } from "./home.ts";
 
 const timeZone = z.string().refine(
@@ -64,6 +65,8 @@ export const configSchema = z
       })
       .strict()
       .default({ seed: 20261127, customers: 1500, days: 180 }),
+    /** Cron schedules, retries, alerts, lock, retention (scheduler/schedule-config.ts). */
+    schedule: scheduleConfigSchema.default(() => scheduleConfigSchema.parse({})),
   })
   .strict();
 
@@ -97,6 +100,7 @@ const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]; parse
   },
   { env: "WHATSAPP_VERIFY_TOKEN", path: ["receiver", "verifyToken"], parse: (v) => v },
   { env: "SCRM_DBT_THREADS", path: ["dbt", "threads"], parse: (v) => Number(v) },
+  { env: "SCRM_ALERT_URL", path: ["schedule", "alerts", "url"], parse: (v) => v },
 ];
 
 function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {

@@ -84,10 +84,22 @@ export async function runDbt(command: string[], opts: DbtOptions): Promise<DbtRu
   const nodes: DbtNodeResult[] = [];
   if (existsSync(resultsFile) && exitCode !== 2) {
     const parsed = JSON.parse(readFileSync(resultsFile, "utf8")) as {
-      results: Array<{ unique_id: string; status: string; execution_time: number; message: string | null; failures: number | null }>;
+      results: Array<{
+        unique_id: string;
+        status: string;
+        execution_time: number;
+        message: string | null;
+        failures: number | null;
+      }>;
     };
     for (const r of parsed.results) {
-      nodes.push({ uniqueId: r.unique_id, status: r.status, seconds: r.execution_time, message: r.message, failures: r.failures });
+      nodes.push({
+        uniqueId: r.unique_id,
+        status: r.status,
+        seconds: r.execution_time,
+        message: r.message,
+        failures: r.failures,
+      });
     }
   }
   const counts: Record<string, number> = {};

@@ -20,7 +20,9 @@ async function findPython(env: NodeJS.ProcessEnv): Promise<string> {
     if (res.exitCode === 0) {
       const [major, minor] = String(res.stdout).trim().split(".").map(Number);
       if (major === 3 && (minor ?? 0) >= 9) return cmd;
-      throw new Error(`${cmd} is Python ${String(res.stdout).trim()}; dbt needs Python 3.9 or newer (set SCRM_PYTHON to another interpreter)`);
+      throw new Error(
+        `${cmd} is Python ${String(res.stdout).trim()}; dbt needs Python 3.9 or newer (set SCRM_PYTHON to another interpreter)`,
+      );
     }
   }
   throw new Error(

@@ -2,42 +2,41 @@
 -- Each line and each body is parsed once; the checks read the extracted fields.
 create or replace temp table checked as
 with parsed as (
-  select line_no, line, case when json_valid(line) then line::json end as j
+  -- one parse per line into typed fields; lines that are not JSON keep r = null
+  select line_no, line,
+         case when json_valid(line) then json_transform(line, '{"v": "VARCHAR", "receipt_id": "VARCHAR",
+           "received_at": "VARCHAR", "body": "VARCHAR", "body_base64": "VARCHAR", "body_sha256": "VARCHAR",
+           "path": "VARCHAR", "remote_addr": "VARCHAR", "signature": "VARCHAR", "headers": "JSON"}') end as r
   from landed_lines
 ),
-fields as (
-  select line_no, line, j,
-         (j->>'v') as v,
-         (j->>'receipt_id') as receipt_id,
-         try_cast(j->>'received_at' as timestamptz) as received_at,
-         (j->>'body') as body,
-         (j->>'body_base64') as body_base64,
-         (j->>'body_sha256') as body_sha256
+bodies as (
+  select line_no, line, r, try_cast(r.received_at as timestamptz) as received_at,
+         try_cast(r.body as json) as payload
   from parsed
 ),
-bodies as (
-  select *, json_valid(body) as body_is_json from fields
+shaped as (
+  select *, json_type(payload, ['$.object', '$.entry']) as envelope_types from bodies
 )
-select line_no, line, j, receipt_id, received_at, body, body_sha256,
+select line_no, line, r.receipt_id, received_at, r.path, r.remote_addr, r.headers,
+       coalesce(r.signature, 'not-checked') as signature, r.body_sha256, r.body, payload,
   case
     when line = '' then {'field': null, 'reason': 'empty line'}
-    when j is null then {'field': null, 'reason': 'line is not valid JSON'}
-    when v is distinct from '1' then {'field': 'v', 'reason': 'unknown landing format version ' || coalesce(v, 'null')}
-    when coalesce(receipt_id, '') = '' then {'field': 'receipt_id', 'reason': 'missing receipt id'}
+    when r is null then {'field': null, 'reason': 'line is not valid JSON'}
+    when r.v is distinct from '1' then {'field': 'v', 'reason': 'unknown landing format version ' || coalesce(r.v, 'null')}
+    when coalesce(r.receipt_id, '') = '' then {'field': 'receipt_id', 'reason': 'missing receipt id'}
     when received_at is null then {'field': 'received_at', 'reason': 'missing or not an ISO-8601 timestamp'}
-    when body is null and body_base64 is not null then {'field': 'body', 'reason': 'body is not UTF-8 text (kept as body_base64)'}
-    when body is null then {'field': 'body', 'reason': 'missing body'}
-    when sha256(body) is distinct from body_sha256 then {'field': 'body_sha256', 'reason': 'body does not match its SHA-256'}
-    when not body_is_json then {'field': 'body', 'reason': 'body is not valid JSON'}
-    when json_type(body::json, '$.object') is null then {'field': 'body.object', 'reason': 'body is not a webhook envelope (no "object")'}
-    when json_type(body::json, '$.entry') is distinct from 'ARRAY' then {'field': 'body.entry', 'reason': 'body has no "entry" array'}
+    when r.body is null and r.body_base64 is not null then {'field': 'body', 'reason': 'body is not UTF-8 text (kept as body_base64)'}
+    when r.body is null then {'field': 'body', 'reason': 'missing body'}
+    when sha256(r.body) is distinct from r.body_sha256 then {'field': 'body_sha256', 'reason': 'body does not match its SHA-256'}
+    when payload is null then {'field': 'body', 'reason': 'body is not valid JSON'}
+    when envelope_types[1] is null then {'field': 'body.object', 'reason': 'body is not a webhook envelope (no "object")'}
+    when envelope_types[2] is distinct from 'ARRAY' then {'field': 'body.entry', 'reason': 'body has no "entry" array'}
   end as problem
-from bodies;
+from shaped;
 
 insert into raw.webhook_receipts
-select receipt_id, getvariable('landed_file'), line_no, received_at,
-       (j->>'path'), (j->>'remote_addr'), (j->'headers'), coalesce(j->>'signature', 'not-checked'),
-       body_sha256, body, body::json, current_timestamp
+select receipt_id, getvariable('landed_file'), line_no, received_at, path, remote_addr, headers,
+       signature, body_sha256, body, payload, current_timestamp
 from checked
 where problem is null
 order by line_no;
