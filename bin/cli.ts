@@ -42,6 +42,7 @@ function printSteps(reports: StepReport[], ctx: PipelineContext): void {
     textTable(
       ["step", "time", "what it did"],
       reports.map((r) => [r.step, formatDuration(r.ms), r.detail]),
+      { maxWidth: 400 },
     ).replace(/\n\(\d+ rows?\)$/, ""),
     "",
     `total ${formatDuration(total)}`,

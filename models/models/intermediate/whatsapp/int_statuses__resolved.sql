@@ -1,0 +1,163 @@
+-- One row per outbound message id seen in status webhooks: the delivery state resolved from
+-- events that arrive duplicated and out of order.
+--   1. dedup by (message_id, status): each state's FIRST timestamp is kept, copies counted;
+--   2. the furthest state wins by rank, never by arrival order: sent(1) < delivered(2) < read(3)
+--      < played(4, first play of a voice message). A late `sent` after `delivered` does not
+--      downgrade; a `read` without `delivered` is normal (Meta skips delivered when both happen
+--      at once) and counts as delivered;
+--   3. `failed` is the result only when nothing beyond `sent` was seen; its error is kept either
+--      way (R6: error codes are recorded).
+-- Pricing comes from the one status that carries it (sent, or one of delivered/read).
+
+with
+
+events as (
+
+    select * from {{ ref('stg_whatsapp__statuses') }}
+    where message_id is not null and status is not null
+
+),
+
+ranked_events as (
+
+    select
+        message_id,
+        status,
+        status_event_key,
+        loaded_at,
+        case status
+            when 'sent' then 1
+            when 'delivered' then 2
+            when 'read' then 3
+            when 'played' then 4
+        end as status_rank,
+        -- deterministic "first" order: state rank, then event time, then position
+        (coalesce(case status when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 when 'played' then 4 end, 9),
+         coalesce(status_at, 'infinity'::timestamptz), status_event_key) as by_rank,
+        (status <> 'failed', coalesce(status_at, 'infinity'::timestamptz), status_event_key) as failed_first,
+        status_at,
+        errors_count,
+        first_error_code,
+        errors,
+        pricing_category, pricing_type, pricing_model, pricing_billable,
+        conversation_id, conversation_category,
+        recipient_wa_id, recipient_user_id, recipient_type,
+        biz_opaque_callback_data
+    from events
+
+),
+
+per_status as (
+
+    -- step 1: dedup by (message_id, status), keeping each state's first timestamp
+    select
+        message_id,
+        status,
+        any_value(status_rank) as status_rank,
+        min(status_at) as first_status_at,
+        count(*) as events
+    from ranked_events
+    group by message_id, status
+
+),
+
+states as (
+
+    select
+        message_id,
+        max(status_rank) as furthest_rank,
+        min(first_status_at) filter (where status = 'sent') as sent_at,
+        min(first_status_at) filter (where status = 'delivered') as delivered_at,
+        min(first_status_at) filter (where status = 'read') as read_at,
+        min(first_status_at) filter (where status = 'played') as played_at,
+        min(first_status_at) filter (where status = 'failed') as failed_at,
+        min(first_status_at) as first_status_at,
+        bool_or(status = 'failed') as has_failed_event,
+        list_sort(list(status) filter (where status_rank is null and status <> 'failed')) as other_statuses,
+        sum(events)::integer as status_events,
+        count(*)::integer as distinct_statuses,
+        (sum(events) - count(*))::integer as duplicate_status_events
+    from per_status
+    group by message_id
+
+),
+
+attributes as (
+
+    -- the objects that only some statuses carry, each from the first event that has it
+    select
+        message_id,
+        max(loaded_at) as last_loaded_at,
+        arg_min({'code': first_error_code, 'errors': errors}, failed_first) filter (where errors_count > 0) as err,
+        arg_min({'category': pricing_category, 'type': pricing_type, 'model': pricing_model, 'billable': pricing_billable}, by_rank)
+            filter (where pricing_category is not null or pricing_type is not null or pricing_model is not null) as pricing,
+        arg_min({'id': conversation_id, 'category': conversation_category}, by_rank)
+            filter (where conversation_id is not null or conversation_category is not null) as conversation,
+        arg_min({'wa_id': recipient_wa_id, 'user_id': recipient_user_id, 'type': recipient_type}, by_rank)
+            filter (where recipient_wa_id is not null or recipient_user_id is not null or recipient_type is not null) as recipient,
+        arg_min(biz_opaque_callback_data, by_rank) filter (where biz_opaque_callback_data is not null) as biz_opaque_callback_data
+    from ranked_events
+    group by message_id
+
+),
+
+resolved as (
+
+    select
+        s.*,
+        a.last_loaded_at,
+        a.err.code as error_code,
+        a.err.errors as errors,
+        a.pricing.category as pricing_category,
+        a.pricing.type as pricing_type,
+        a.pricing.model as pricing_model,
+        a.pricing.billable as pricing_billable,
+        a.conversation.id as conversation_id,
+        a.conversation.category as conversation_category,
+        a.recipient.wa_id as recipient_wa_id,
+        a.recipient.user_id as recipient_user_id,
+        a.recipient.type as recipient_type,
+        a.biz_opaque_callback_data
+    from states as s
+    inner join attributes as a using (message_id)
+
+)
+
+select
+    message_id,
+    case
+        when has_failed_event and coalesce(furthest_rank, 0) <= 1 then 'failed'
+        when furthest_rank = 4 then 'played'
+        when furthest_rank = 3 then 'read'
+        when furthest_rank = 2 then 'delivered'
+        when furthest_rank = 1 then 'sent'
+        else 'unknown'
+    end as status,
+    sent_at,
+    delivered_at,
+    read_at,
+    played_at,
+    failed_at,
+    first_status_at,
+    coalesce(furthest_rank, 0) >= 2 as is_delivered,
+    coalesce(furthest_rank, 0) >= 3 as is_read,
+    has_failed_event,
+    coalesce((sent_at > coalesce(delivered_at, read_at, played_at)) or (delivered_at > read_at), false) as has_inverted_timestamps,
+    other_statuses,
+    error_code,
+    errors,
+    pricing_category,
+    pricing_type,
+    pricing_model,
+    pricing_billable,
+    conversation_id,
+    conversation_category,
+    recipient_wa_id,
+    recipient_user_id,
+    recipient_type,
+    biz_opaque_callback_data,
+    status_events,
+    distinct_statuses,
+    duplicate_status_events,
+    last_loaded_at
+from resolved

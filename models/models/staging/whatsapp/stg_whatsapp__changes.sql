@@ -1,0 +1,105 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+    )
+}}
+
+-- One row per landed POST x entry[] x changes[] (never [0]); every `field` is kept, known or
+-- not, with its `value` as raw JSON. A POST whose envelope has no entry or no change still gets
+-- one row (entry_index / change_index null), so nothing landed is dropped (R3).
+-- Incremental: receipts are append-only; new receipts are those not yet exploded.
+
+with
+
+receipts as (
+
+    select * from {{ source('raw', 'webhook_receipts') }}
+    {% if is_incremental() %}
+    where loaded_at >= (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }})
+      and receipt_id not in (select receipt_id from {{ this }})
+    {% endif %}
+
+),
+
+entries as (
+
+    select
+        r.receipt_id,
+        e.entry_index::integer as entry_index,
+        e.entry
+    from receipts as r,
+        unnest({{ json_list('r.payload', '$.entry') }}) with ordinality as e(entry, entry_index)
+
+),
+
+changes as (
+
+    select
+        en.receipt_id,
+        en.entry_index,
+        c.change_index::integer as change_index,
+        en.entry,
+        c.change
+    from entries as en,
+        unnest({{ json_list('en.entry', '$.changes') }}) with ordinality as c(change, change_index)
+
+),
+
+exploded as (
+
+    select
+        r.receipt_id,
+        r.file,
+        r.line_no,
+        r.received_at,
+        r.loaded_at,
+        r.signature,
+        json_extract_string(r.payload, '$.object') as object,
+        ch.entry_index,
+        ch.change_index,
+        json_extract_string(ch.entry, '$.id') as waba_id,
+        {{ wa_unix_ts('ch.entry', '$.time') }} as entry_time,
+        -- one parse of the change for its two parts
+        json_extract(ch.change, ['$.field', '$.value']) as parts
+    from receipts as r
+    left join changes as ch on ch.receipt_id = r.receipt_id
+
+),
+
+described as (
+
+    select
+        *,
+        parts[1] ->> '$' as field,
+        parts[2] as value,
+        json_extract_string(parts[2], ['$.messaging_product', '$.metadata.display_phone_number', '$.metadata.phone_number_id']) as meta,
+        json_array_length(parts[2], ['$.contacts', '$.messages', '$.statuses', '$.errors', '$.message_echoes']) as counts
+    from exploded
+
+)
+
+select
+    receipt_id || ':' || coalesce(entry_index::varchar, '-') || ':' || coalesce(change_index::varchar, '-') as change_key,
+    receipt_id,
+    file,
+    line_no,
+    received_at,
+    loaded_at,
+    signature,
+    object,
+    entry_index,
+    change_index,
+    waba_id,
+    entry_time,
+    field,
+    meta[1] as messaging_product,
+    meta[2] as display_phone_number,
+    meta[3] as phone_number_id,
+    coalesce(counts[1], 0)::integer as contacts_count,
+    coalesce(counts[2], 0)::integer as messages_count,
+    coalesce(counts[3], 0)::integer as statuses_count,
+    coalesce(counts[4], 0)::integer as errors_count,
+    coalesce(counts[5], 0)::integer as message_echoes_count,
+    value
+from described
