@@ -128,13 +128,41 @@ export function buildProgram(): Command {
       log.info(`✓ demo (${formatDuration(r.ms)}): ${r.detail}`);
     });
 
-  program
+  const ingest = program
     .command("ingest")
     .description("snapshot the CRM and load every new landed file into the warehouse's raw tables")
     .action(async () => {
       const ctx = context(program);
       const r = await (await pipeline()).stepIngest(ctx);
       log.info(`✓ ingest (${formatDuration(r.ms)}): ${r.detail}`);
+    });
+
+  ingest
+    .command("crm")
+    .description("only snapshot the configured CRM (changed records, deletions, phone and mapping health) and load it")
+    .action(async () => {
+      const ctx = context(program);
+      const { ingestCrm } = await import("../ingest/crm/ingest.ts");
+      const started = performance.now();
+      const r = await ingestCrm(ctx);
+      log.info(`✓ ingest crm (${formatDuration(performance.now() - started)}): ${r.detail}`);
+    });
+
+  program
+    .command("writeback")
+    .description("send recovery and segment tags from the warehouse's outbox to the CRM (idempotent)")
+    .option("--dry-run", "show what would change; write nothing")
+    .option("--source <relation>", "relation with columns crm, record_id, tag (default crm_sync.desired_tags)")
+    .action(async (opts: { dryRun?: boolean; source?: string }) => {
+      const ctx = context(program);
+      const { writeback } = await import("../ingest/crm/ingest.ts");
+      const r = await writeback(ctx, { dryRun: Boolean(opts.dryRun), ...(opts.source ? { source: opts.source } : {}) });
+      const verb = r.dryRun ? "would write" : "written";
+      log.info(
+        `✓ writeback (${formatDuration(r.ms)}): ${r.enqueued} enqueued, ${r.dryRun ? r.wouldWrite : r.written} ${verb}, ` +
+          `${r.unchanged} unchanged, ${r.failed} failed (crm_sync.results, run ${r.runId})`,
+      );
+      process.exitCode = r.failed > 0 ? 1 : 0;
     });
 
   program

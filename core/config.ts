@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
+import { crmSourceSchema } from "../ingest/crm/crm-config.ts";
 import { scheduleConfigSchema } from "../scheduler/schedule-config.ts";
 import { homeLayout, type HomeLayout } from "./home.ts";
 
@@ -15,11 +16,6 @@ const timeZone = z.string().refine(
   { message: "not an IANA time zone (e.g. Asia/Hong_Kong)" },
 );
 
-const crmSource = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("sqlite"), path: z.string().min(1).default("crm/crm.sqlite") }).strict(),
-  z.object({ kind: z.literal("none") }).strict(),
-]);
-
 export const configSchema = z
   .object({
     business: z
@@ -33,7 +29,7 @@ export const configSchema = z
       .default({ name: "Demo Retail Group", timezone: "Asia/Hong_Kong", currency: "USD", defaultRegion: "HK" }),
     sources: z
       .object({
-        crm: crmSource.default({ kind: "sqlite", path: "crm/crm.sqlite" }),
+        crm: crmSourceSchema.default({ kind: "sqlite", path: "crm/crm.sqlite" }),
       })
       .strict()
       .default({ crm: { kind: "sqlite", path: "crm/crm.sqlite" } }),

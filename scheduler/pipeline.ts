@@ -3,12 +3,11 @@ import type { LoadedConfig } from "../core/config.ts";
 import { formatDuration, type Logger } from "../core/log.ts";
 import type { Progress } from "../core/progress.ts";
 import { withWarehouse } from "../core/warehouse.ts";
-import { snapshotSqliteCrm } from "../ingest/crm/sqlite-snapshot.ts";
+import { ingestCrm } from "../ingest/crm/ingest.ts";
 import { generateDemo } from "../ingest/demo/generate.ts";
 import { loadLanded, type SourceReport } from "../ingest/load/loader.ts";
 import { buildSite } from "../dashboards/build.ts";
 import { describeDbtFailure, runDbt } from "./dbt.ts";
-import { resolve } from "node:path";
 
 export interface StepReport {
   readonly step: string;
@@ -72,29 +71,13 @@ export async function stepDemoIfEmpty(ctx: PipelineContext): Promise<StepReport 
 }
 
 export async function stepIngest(ctx: PipelineContext): Promise<StepReport> {
-  const { config, home } = ctx.loaded;
   const started = performance.now();
-  const parts: string[] = [];
-  if (config.sources.crm.kind === "sqlite") {
-    const dbPath = resolve(home.root, config.sources.crm.path);
-    if (existsSync(dbPath)) {
-      const snap = await snapshotSqliteCrm({
-        dbPath,
-        landingRoot: home.landing.root,
-        crmName: "default",
-        now: ctx.now(),
-      });
-      parts.push(
-        snap.snapshotId
-          ? `CRM snapshot ${snap.snapshotId}: ${snap.counts.contacts} contacts, ${snap.counts.orders} orders changed`
-          : "CRM unchanged",
-      );
-    } else {
-      parts.push(`no CRM database at ${dbPath}`);
-    }
-  }
-  const reports = await withWarehouse(home.warehouse, { timezone: "UTC" }, (wh) =>
-    loadLanded(wh, home, ctx.log, (source, done, total) => ctx.progress.update(`load ${source}`, done, total)),
+  const crm = await ingestCrm(ctx, { load: false });
+  const parts: string[] = [crm.detail];
+  const reports = await withWarehouse(ctx.loaded.home.warehouse, { timezone: "UTC" }, (wh) =>
+    loadLanded(wh, ctx.loaded.home, ctx.log, (source, done, total) =>
+      ctx.progress.update(`load ${source}`, done, total),
+    ),
   );
   ctx.progress.done();
   for (const r of reports.filter((r) => r.files > 0)) {

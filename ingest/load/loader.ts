@@ -85,7 +85,13 @@ async function loadNdjsonFile(wh: Warehouse, source: "webhooks" | "outbound", fi
   });
 }
 
-async function quarantineWholeFile(wh: Warehouse, source: LoadSource, file: LandedFile, field: string | null, reason: string) {
+async function quarantineWholeFile(
+  wh: Warehouse,
+  source: LoadSource,
+  file: LandedFile,
+  field: string | null,
+  reason: string,
+) {
   await wh.run("insert into raw.quarantine values ($1, $2, 0, $3, $4, null, current_timestamp)", [
     source,
     file.rel,
@@ -202,9 +208,21 @@ export async function loadLanded(
   onProgress?: LoadProgress,
 ): Promise<SourceReport[]> {
   await ensureRawSchema(wh);
-  const plans: Array<{ source: LoadSource; files: LandedFile[]; load: (f: LandedFile) => Promise<{ lines: number; loaded: number; quarantined: number }> }> = [
-    { source: "webhooks", files: listLanded(home.root, home.landing.webhooks), load: (f) => loadNdjsonFile(wh, "webhooks", f) },
-    { source: "outbound", files: listLanded(home.root, home.landing.outbound), load: (f) => loadNdjsonFile(wh, "outbound", f) },
+  const plans: Array<{
+    source: LoadSource;
+    files: LandedFile[];
+    load: (f: LandedFile) => Promise<{ lines: number; loaded: number; quarantined: number }>;
+  }> = [
+    {
+      source: "webhooks",
+      files: listLanded(home.root, home.landing.webhooks),
+      load: (f) => loadNdjsonFile(wh, "webhooks", f),
+    },
+    {
+      source: "outbound",
+      files: listLanded(home.root, home.landing.outbound),
+      load: (f) => loadNdjsonFile(wh, "outbound", f),
+    },
     ...(Object.keys(MARKETING_TABLES) as MarketingTable[]).map((table) => ({
       source: table,
       files: listLanded(home.root, join(home.landing.marketing, table), ".csv"),
@@ -221,13 +239,23 @@ export async function loadLanded(
   for (const plan of plans) {
     const started = performance.now();
     const done = await loadedSet(wh, plan.source);
-    const report: SourceReport = { source: plan.source, files: 0, lines: 0, loaded: 0, quarantined: 0, alreadyLoaded: 0, ms: 0 };
+    const report: SourceReport = {
+      source: plan.source,
+      files: 0,
+      lines: 0,
+      loaded: 0,
+      quarantined: 0,
+      alreadyLoaded: 0,
+      ms: 0,
+    };
     const todo = plan.files.filter((f) => {
       const bytes = done.get(f.rel);
       if (bytes === undefined) return true;
       report.alreadyLoaded += 1;
       if (plan.source !== "crm" && bytes !== f.bytes) {
-        log.warn(`${f.rel}: changed since it was loaded (${bytes} -> ${f.bytes} bytes); sealed files must not change. Not reloaded.`);
+        log.warn(
+          `${f.rel}: changed since it was loaded (${bytes} -> ${f.bytes} bytes); sealed files must not change. Not reloaded.`,
+        );
       }
       return false;
     });
@@ -237,7 +265,8 @@ export async function loadLanded(
       report.lines += counts.lines;
       report.loaded += counts.loaded;
       report.quarantined += counts.quarantined;
-      if (counts.quarantined > 0) log.warn(`${file.rel}: ${counts.quarantined} line(s) quarantined (see raw.quarantine)`);
+      if (counts.quarantined > 0)
+        log.warn(`${file.rel}: ${counts.quarantined} line(s) quarantined (see raw.quarantine)`);
       onProgress?.(plan.source, i + 1, todo.length);
     }
     report.ms = performance.now() - started;

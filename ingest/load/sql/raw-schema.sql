@@ -127,8 +127,17 @@ create table if not exists raw.crm_contacts (
   owner_agent_id    varchar,
   created_at        timestamptz,
   updated_at        timestamptz not null,
-  deleted_at        timestamptz
+  deleted_at        timestamptz,
+  phone_e164        varchar,            -- the phone in E.164 (R2), null when it could not be normalised
+  phone_region      varchar,            -- the region the number belongs to
+  phone_error       varchar,            -- why the phone could not be normalised (kept, never dropped)
+  mapping_errors    varchar             -- "field: reason; ..." for values that did not fit (R7)
 );
+-- Warehouses created before these columns existed get them appended.
+alter table raw.crm_contacts add column if not exists phone_e164 varchar;
+alter table raw.crm_contacts add column if not exists phone_region varchar;
+alter table raw.crm_contacts add column if not exists phone_error varchar;
+alter table raw.crm_contacts add column if not exists mapping_errors varchar;
 
 create table if not exists raw.crm_products (
   snapshot_id  varchar not null,
@@ -156,8 +165,10 @@ create table if not exists raw.crm_orders (
   campaign_id     varchar,
   currency        varchar,
   total_amount    double,
-  updated_at      timestamptz not null
+  updated_at      timestamptz not null,
+  mapping_errors  varchar
 );
+alter table raw.crm_orders add column if not exists mapping_errors varchar;
 
 -- Items carry their order's updated_at: they are re-snapshotted whenever their order changes.
 create table if not exists raw.crm_order_items (
@@ -171,4 +182,34 @@ create table if not exists raw.crm_order_items (
   quantity      integer,
   unit_price    double,
   updated_at    timestamptz not null
+);
+
+-- Hard deletes and restores, detected per snapshot by comparing the CRM's full id set with the
+-- records known to be alive (detected_by 'id-set'), or reported by the CRM itself ('crm').
+create table if not exists raw.crm_deletions (
+  snapshot_id   varchar not null,
+  snapshot_at   timestamptz not null,
+  crm           varchar not null,
+  entity        varchar not null,       -- contacts | orders
+  record_id     varchar not null,
+  change        varchar not null,       -- deleted | restored
+  deleted_at    timestamptz,            -- when the CRM says it was deleted, if it says
+  detected_by   varchar not null
+);
+
+-- CRM sync health per snapshot, for the health dashboard (R2 phone normalisation, R7 < 2% mapping errors).
+create table if not exists raw.crm_sync_health (
+  snapshot_id            varchar not null,
+  snapshot_at            timestamptz not null,
+  crm                    varchar not null,
+  connector              varchar,
+  records                bigint,         -- contact records read
+  mapping_error_records  bigint,         -- records with at least one field-mapping error
+  mapping_error_rate     double,
+  phones                 bigint,         -- non-empty phone numbers
+  phones_empty           bigint,
+  phones_failed          bigint,         -- could not be normalised to E.164
+  phone_failure_rate     double,
+  skipped_without_id     bigint,
+  ms                     bigint
 );

@@ -13,7 +13,13 @@ import { tempHome } from "../../helpers/temp-home.ts";
 const at = new Date("2026-10-01T08:00:00.000Z");
 
 function landWebhooks(home: HomeLayout, bodies: string[], extraLines: string[] = []): void {
-  const writer = new SegmentWriter({ landingRoot: home.landing.root, kind: "webhooks", writerId: "test", maxBytes: 1 << 30, durable: false });
+  const writer = new SegmentWriter({
+    landingRoot: home.landing.root,
+    kind: "webhooks",
+    writerId: "test",
+    maxBytes: 1 << 30,
+    durable: false,
+  });
   bodies.forEach((body, i) => {
     const line = receiptLine({
       receiptId: `r-${i}`,
@@ -48,9 +54,17 @@ describe("loading landed files into raw", () => {
     const bodies = fixtureBodies().map((f) => f.body);
     landWebhooks(home, bodies);
     const [first] = await loadLanded(wh, home, silentLogger);
-    expect(first).toMatchObject({ source: "webhooks", files: 1, lines: bodies.length, loaded: bodies.length, quarantined: 0 });
+    expect(first).toMatchObject({
+      source: "webhooks",
+      files: 1,
+      lines: bodies.length,
+      loaded: bodies.length,
+      quarantined: 0,
+    });
 
-    const stored = await wh.rows<{ body: string; headers: string }>("select body, headers::varchar as headers from raw.webhook_receipts order by line_no");
+    const stored = await wh.rows<{ body: string; headers: string }>(
+      "select body, headers::varchar as headers from raw.webhook_receipts order by line_no",
+    );
     expect(stored.map((r) => r.body)).toEqual(bodies);
     expect(stored[0]!.headers).not.toContain("cookie");
 
@@ -62,10 +76,26 @@ describe("loading landed files into raw", () => {
   it("quarantines bad lines with file, line, field and reason while the rest loads", async () => {
     const good = fixtureBodies()[0]!.body;
     const signedButBroken = JSON.stringify(
-      receiptLine({ receiptId: "broken", receivedAt: at, path: "/webhook", remoteAddr: null, headers: {}, signature: "valid", body: Buffer.from("{not json") }),
+      receiptLine({
+        receiptId: "broken",
+        receivedAt: at,
+        path: "/webhook",
+        remoteAddr: null,
+        headers: {},
+        signature: "valid",
+        body: Buffer.from("{not json"),
+      }),
     );
     const wrongTime = JSON.stringify({
-      ...receiptLine({ receiptId: "t", receivedAt: at, path: "/webhook", remoteAddr: null, headers: {}, signature: "valid", body: Buffer.from(good) }),
+      ...receiptLine({
+        receiptId: "t",
+        receivedAt: at,
+        path: "/webhook",
+        remoteAddr: null,
+        headers: {},
+        signature: "valid",
+        body: Buffer.from(good),
+      }),
       received_at: "yesterday",
     });
     landWebhooks(home, [good, good], ["this is not json", signedButBroken, wrongTime]);
