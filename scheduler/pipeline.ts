@@ -7,7 +7,7 @@ import { ingestCrm } from "../ingest/crm/ingest.ts";
 import { generateDemo } from "../ingest/demo/generate.ts";
 import { loadLanded, type SourceReport } from "../ingest/load/loader.ts";
 import { buildSite } from "../dashboards/build.ts";
-import { describeDbtFailure, runDbt } from "./dbt.ts";
+import { describeDbtFailure, runDbt, type DbtNodeResult } from "./dbt.ts";
 
 export interface StepReport {
   readonly step: string;
@@ -15,6 +15,8 @@ export interface StepReport {
   readonly detail: string;
   /** Per-source load figures, from the ingest step. */
   readonly sources?: SourceReport[];
+  /** Per-node dbt results, from the transform step. */
+  readonly dbt?: DbtNodeResult[];
 }
 
 export interface PipelineContext {
@@ -91,7 +93,18 @@ export async function stepIngest(ctx: PipelineContext): Promise<StepReport> {
   return { step: "ingest", ms: performance.now() - started, detail: parts.join("; "), sources: reports };
 }
 
-export async function stepTransform(ctx: PipelineContext, select: string[] = []): Promise<StepReport> {
+/** dbt build failed; carries per-node results so run history can record them. */
+export class DbtBuildError extends Error {
+  constructor(
+    message: string,
+    readonly detail: string,
+    readonly nodes: DbtNodeResult[],
+  ) {
+    super(message);
+  }
+}
+
+export async function stepTransform(ctx: PipelineContext, select: readonly string[] = []): Promise<StepReport> {
   const { config, home } = ctx.loaded;
   const result = await runDbt(["build", ...(select.length ? ["--select", ...select] : [])], {
     warehouse: home.warehouse,
@@ -101,13 +114,19 @@ export async function stepTransform(ctx: PipelineContext, select: string[] = [])
     onProgress: (done, total) => ctx.progress.update("dbt build", done, total),
   });
   ctx.progress.done();
-  if (result.exitCode !== 0) throw new Error(`dbt build failed:\n${describeDbtFailure(result)}`);
   const c = result.counts;
-  return {
-    step: "transform",
-    ms: result.ms,
-    detail: `dbt build: ${c.success ?? 0} models/seeds ok, ${c.pass ?? 0} tests passed, ${c.warn ?? 0} warnings`,
-  };
+  const failed = (c.error ?? 0) + (c.fail ?? 0);
+  const detail =
+    `dbt build${select.length ? ` --select ${select.join(" ")}` : ""}: ${c.success ?? 0} models/seeds ok, ` +
+    `${c.pass ?? 0} tests passed, ${c.warn ?? 0} warnings${failed ? `, ${failed} failed` : ""}`;
+  if (result.exitCode !== 0) {
+    throw new DbtBuildError(
+      `dbt build failed (exit ${result.exitCode}):\n${describeDbtFailure(result)}`,
+      detail,
+      result.nodes,
+    );
+  }
+  return { step: "transform", ms: result.ms, detail, dbt: result.nodes };
 }
 
 export async function stepDashboards(ctx: PipelineContext): Promise<StepReport> {

@@ -1,5 +1,5 @@
 import type { PipelineContext } from "./pipeline.ts";
-import { runDbt, describeDbtFailure, type DbtNodeResult } from "./dbt.ts";
+import type { DbtNodeResult } from "./dbt.ts";
 
 /**
  * The registry of named pipeline steps the scheduler's jobs refer to. The existing steps
@@ -87,30 +87,29 @@ export const ingestStep: StepFn = async (ctx) => {
 
 /** dbt build (optionally a selection), keeping run_results per model and test. */
 export const transformStep: StepFn = async (ctx) => {
-  const { config, home } = ctx.loaded;
-  const select = [...ctx.dbtSelect];
-  const result = await runDbt(["build", ...(select.length ? ["--select", ...select] : [])], {
-    warehouse: home.warehouse,
-    timezone: config.business.timezone,
-    threads: config.dbt.threads,
-    workDir: home.dbt,
-    onProgress: (done, total) => ctx.progress.update("dbt build", done, total),
-  });
-  ctx.progress.done();
-  const c = result.counts;
-  const detail = `dbt build${select.length ? ` --select ${select.join(" ")}` : ""}: ${c.success ?? 0} models/seeds ok, ${c.pass ?? 0} tests passed, ${c.warn ?? 0} warnings, ${(c.error ?? 0) + (c.fail ?? 0)} failed`;
-  if (result.exitCode !== 0) {
-    throw new StepFailure(`dbt build failed (exit ${result.exitCode}):\n${describeDbtFailure(result)}`, {
-      detail,
-      dbt: result.nodes,
-    });
+  const { stepTransform, DbtBuildError } = await pipeline();
+  try {
+    const r = await stepTransform(ctx, ctx.dbtSelect);
+    const nodes = r.dbt ?? [];
+    return { detail: r.detail, dbt: nodes, rowsOut: nodes.filter((n) => n.uniqueId.startsWith("model.")).length };
+  } catch (err) {
+    if (err instanceof DbtBuildError) throw new StepFailure(err.message, { detail: err.detail, dbt: err.nodes });
+    throw err;
   }
-  return { detail, dbt: result.nodes, rowsOut: result.nodes.filter((n) => n.uniqueId.startsWith("model.")).length };
 };
 
 export const dashboardsStep: StepFn = async (ctx) => {
   const r = await (await pipeline()).stepDashboards(ctx);
   return { detail: r.detail };
+};
+
+export const writebackStep: StepFn = async (ctx) => {
+  const { writeback } = await import("../ingest/crm/ingest.ts");
+  const r = await writeback(ctx, { dryRun: false });
+  const detail = `${r.enqueued} enqueued, ${r.written} written, ${r.unchanged} unchanged, ${r.failed} failed`;
+  if (r.failed > 0)
+    throw new StepFailure(`CRM write-back: ${r.failed} record(s) failed (kept in crm_sync.outbox)`, { detail });
+  return { detail, rowsIn: r.enqueued, rowsOut: r.written };
 };
 
 export const archiveStep: StepFn = async (ctx) => {
@@ -134,6 +133,7 @@ export function registerBuiltinSteps(registry: StepRegistry): StepRegistry {
   registry.register("transform", transformStep, { description: "dbt build (job's dbtSelect)" });
   registry.register("dashboards", dashboardsStep, { description: "static dashboard site" });
   registry.register("archive", archiveStep, { description: "gzip loaded landing files (R12)" });
+  registry.register("writeback", writebackStep, { description: "send the CRM outbox's tags to the CRM" });
   return registry;
 }
 
