@@ -19,6 +19,12 @@ export interface BuildSiteOptions {
   outDir: string;
   /** IANA business time zone (e.g. Asia/Hong_Kong): "last 7 days" means complete local days. */
   timezone: string;
+  /**
+   * dbt's target directory (where `dbt build` wrote manifest.json: `<home>/dbt/target`). The
+   * glossary page is built from the model and column descriptions in it. When omitted, the
+   * glossary loader tries `<dir of warehouse>/dbt/target` (the home layout).
+   */
+  dbtTarget?: string;
 }
 
 export interface BuildSiteResult {
@@ -103,7 +109,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     await clearOutDir(outDir);
     await rm(CACHE_DIR, { recursive: true, force: true });
     await seedNpmVersionCache(CACHE_DIR);
-    await runFramework(warehouse, outDir, opts.timezone);
+    await runFramework(warehouse, outDir, opts.timezone, opts.dbtTarget ? resolve(opts.dbtTarget) : undefined);
   } finally {
     await release();
   }
@@ -122,7 +128,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   return { pages, bytes, ms: Math.round(performance.now() - started) };
 }
 
-async function runFramework(warehouse: string, outDir: string, timezone: string): Promise<void> {
+async function runFramework(warehouse: string, outDir: string, timezone: string, dbtTarget?: string): Promise<void> {
   const result = await execa(OBSERVABLE_BIN, ["build", "--config", CONFIG_PATH], {
     cwd: REPO_DIR,
     all: true,
@@ -133,6 +139,7 @@ async function runFramework(warehouse: string, outDir: string, timezone: string)
       SCRM_WAREHOUSE: warehouse,
       SCRM_SITE_DIR: outDir,
       SCRM_TIMEZONE: timezone,
+      ...(dbtTarget ? { SCRM_DBT_TARGET: dbtTarget } : {}),
       // Loaders run in the business time zone only through SCRM_TIMEZONE; keep Node's own clock in UTC.
       TZ: "UTC",
       NO_COLOR: "1",
@@ -238,12 +245,12 @@ function tail(text: string, lines: number): string {
 
 // `npx tsx dashboards/build.ts <warehouse> <outDir> [timezone]` builds once and prints the summary.
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const [warehouse, outDir, timezone = "UTC"] = process.argv.slice(2);
+  const [warehouse, outDir, timezone = "UTC", dbtTarget] = process.argv.slice(2);
   if (!warehouse || !outDir) {
-    console.error("usage: tsx dashboards/build.ts <warehouse.duckdb> <outDir> [timezone]");
+    console.error("usage: tsx dashboards/build.ts <warehouse.duckdb> <outDir> [timezone] [dbtTargetDir]");
     process.exit(2);
   }
-  const r = await buildSite({ warehouse, outDir, timezone });
+  const r = await buildSite({ warehouse, outDir, timezone, ...(dbtTarget ? { dbtTarget } : {}) });
   console.log(
     `built ${r.pages} page(s), ${(r.bytes / 1024).toFixed(0)} KiB, in ${(r.ms / 1000).toFixed(1)} s -> ${resolve(outDir)}`,
   );

@@ -30,7 +30,20 @@ export default {
   root: resolve(here, "src"),
   output: process.env.SCRM_SITE_DIR ? resolve(process.env.SCRM_SITE_DIR) : resolve(here, "dist"),
   title: "WhatsApp CRM dashboards",
-  pages: [{ name: "Overview", path: "/" }],
+  // Links end in .html so the site works from any static file server, not only clean-URL hosts.
+  cleanUrls: false,
+  pages: [
+    { name: "Overview", path: "/" },
+    { name: "Funnel", path: "/funnel" },
+    { name: "Cost per acquisition", path: "/cpa" },
+    { name: "Service efficiency", path: "/service" },
+    { name: "Conversations and keywords", path: "/conversations" },
+    { name: "Broadcasts and templates", path: "/broadcasts" },
+    { name: "Anomalies", path: "/anomalies" },
+    { name: "Churn risk", path: "/churn" },
+    { name: "Data health", path: "/health" },
+    { name: "Glossary", path: "/glossary" },
+  ],
   pager: false,
   theme: ["air", "near-midnight"],
   // Framework's default is a Google Fonts stylesheet; the site must not touch the network.

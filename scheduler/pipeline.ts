@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import type { LoadedConfig } from "../core/config.ts";
 import { formatDuration, type Logger } from "../core/log.ts";
 import type { Progress } from "../core/progress.ts";
@@ -131,7 +132,12 @@ export async function stepTransform(ctx: PipelineContext, select: readonly strin
 
 export async function stepDashboards(ctx: PipelineContext): Promise<StepReport> {
   const { config, home } = ctx.loaded;
-  const built = await buildSite({ warehouse: home.warehouse, outDir: home.site, timezone: config.business.timezone });
+  const built = await buildSite({
+    warehouse: home.warehouse,
+    outDir: home.site,
+    timezone: config.business.timezone,
+    dbtTarget: join(home.dbt, "target"),
+  });
   return {
     step: "dashboards",
     ms: built.ms,

@@ -9,8 +9,12 @@ import { PROJECT_ROOT } from "../../core/project.ts";
 import { withWarehouse } from "../../core/warehouse.ts";
 import { runPipeline, stepDemo, stepIngest, type PipelineContext, type StepReport } from "../../scheduler/pipeline.ts";
 import { tempHome } from "../helpers/temp-home.ts";
+import { describeSiteInBrowser } from "./site-checks.ts";
 
-/** The real pipeline (real DuckDB, real dbt, real site build) on a small seeded demo. */
+/**
+ * The real pipeline (real DuckDB, real dbt, real site build) on a small seeded demo, then the
+ * built site in a real browser. One home for both: building it is the slow part.
+ */
 const END = new Date("2026-10-01T00:00:00Z");
 
 async function rowCounts(warehouse: string): Promise<Record<string, number>> {
@@ -94,4 +98,5 @@ describe("the pipeline end to end", () => {
     ]);
     expect(res.stdout).toMatch(/messages\n-+\n\s*\d+\n\(1 row\)/);
   });
+  describeSiteInBrowser(() => home);
 });

@@ -1,7 +1,7 @@
 // Daily trend charts: a small chart per metric, daily values with a trailing 7-day mean, and the
 // current 28-day window shaded. Printable (no interaction needed to read them).
 import * as Plot from "@observablehq/plot";
-import { html } from "./html.js";
+import { html } from "htl";
 import { formatValue } from "./format.js";
 
 /** Rows {date: Date, value} for one metric of kpi-daily.json ({dates, series}). */
