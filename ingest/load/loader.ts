@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { listValue } from "@duckdb/node-api";
 import type { HomeLayout } from "../../core/home.ts";
 import type { Logger } from "../../core/log.ts";
 import type { Warehouse } from "../../core/warehouse.ts";
@@ -62,28 +63,76 @@ async function recordLedger(
   ]);
 }
 
-async function checkedCounts(wh: Warehouse): Promise<{ lines: number; loaded: number; quarantined: number }> {
-  const [row] = await wh.rows<{ lines: number; loaded: number; quarantined: number }>(
-    `select count(*)::double as lines,
+type Counts = { lines: number; loaded: number; quarantined: number };
+
+/** Lines, loaded and quarantined per file of what was just checked. */
+async function checkedCounts(wh: Warehouse): Promise<Map<string, Counts>> {
+  const rows = await wh.rows<{ file: string } & Counts>(
+    `select file, count(*)::double as lines,
             count(*) filter (where problem is null)::double as loaded,
             count(*) filter (where problem is not null)::double as quarantined
-     from checked`,
+     from checked group by file`,
   );
-  return row!;
+  return new Map(rows.map((r) => [r.file, { lines: r.lines, loaded: r.loaded, quarantined: r.quarantined }]));
 }
 
-/** Loads one NDJSON landing file in one transaction together with its ledger entry. */
-async function loadNdjsonFile(wh: Warehouse, source: "webhooks" | "outbound", file: LandedFile) {
+/** Names the files that the next `landed-lines.sql` splits (a batch, or one CSV file). */
+async function stageFiles(wh: Warehouse, files: readonly LandedFile[]): Promise<void> {
+  const abs = listValue(files.map((f) => f.abs));
+  await wh.run("create or replace temp table landed_files as select unnest($1) as abs, unnest($2) as rel", [
+    abs,
+    listValue(files.map((f) => f.rel)),
+  ]);
+  await wh.run("set variable landed_paths = $1", [abs]);
+}
+
+/**
+ * Loads a batch of NDJSON landing files in one transaction together with their ledger rows:
+ * set-based over the whole batch (per-file statements cost more than the work itself), and still
+ * all or nothing, so a crash loads no file twice and loses none.
+ */
+async function loadNdjsonBatch(
+  wh: Warehouse,
+  source: "webhooks" | "outbound",
+  files: readonly LandedFile[],
+): Promise<Map<string, Counts>> {
   return wh.transaction(async () => {
-    await setVariables(wh, { landed_path: file.abs, landed_file: file.rel, landed_source: source });
+    await stageFiles(wh, files);
+    await setVariables(wh, { landed_source: source });
     await wh.runFile(sqlFile("landed-lines"));
     await wh.runFile(sqlFile(source));
     await wh.runFile(sqlFile("quarantine"));
     const counts = await checkedCounts(wh);
-    await recordLedger(wh, source, file, counts);
-    return counts;
+    const out = new Map<string, Counts>();
+    for (const f of files) {
+      const c = counts.get(f.rel) ?? { lines: 0, loaded: 0, quarantined: 0 };
+      await recordLedger(wh, source, f, c);
+      out.set(f.rel, c);
+    }
+    return out;
   });
 }
+
+/** Consecutive batches of up to `maxBytes` (and `maxFiles`), at least one file each. */
+export function batchFiles<T extends { bytes: number }>(files: readonly T[], maxBytes: number, maxFiles = 256): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const f of files) {
+    if (current.length > 0 && (size + f.bytes > maxBytes || current.length >= maxFiles)) {
+      batches.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(f);
+    size += f.bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/** How much landed data one transaction takes: large enough to amortise, small enough for memory. */
+const BATCH_BYTES = 256 * 1024 * 1024;
 
 async function quarantineWholeFile(
   wh: Warehouse,
@@ -106,6 +155,7 @@ async function quarantineWholeFile(
 /** Loads one marketing CSV export; a wrong header quarantines the file, bad rows quarantine alone. */
 async function loadCsvFile(wh: Warehouse, table: MarketingTable, file: LandedFile) {
   return wh.transaction(async () => {
+    await stageFiles(wh, [file]);
     await setVariables(wh, { landed_path: file.abs, landed_file: file.rel, landed_source: table });
     await wh.runFile(sqlFile("landed-lines"));
     try {
@@ -129,7 +179,7 @@ async function loadCsvFile(wh: Warehouse, table: MarketingTable, file: LandedFil
     await wh.runFile(sqlFile("csv-rejects"));
     await wh.runFile(sqlFile(table));
     await wh.runFile(sqlFile("quarantine"));
-    const counts = await checkedCounts(wh);
+    const counts = (await checkedCounts(wh)).get(file.rel) ?? { lines: 0, loaded: 0, quarantined: 0 };
     const rejected = Number(await wh.scalar("select count(*)::double from csv_rejects"));
     const withRejects = { ...counts, lines: counts.lines + rejected, quarantined: counts.quarantined + rejected };
     await recordLedger(wh, table, file, withRejects);
@@ -198,8 +248,8 @@ async function crmRowCount(wh: Warehouse): Promise<number> {
 }
 
 /**
- * Loads every sealed landing file not yet in the ledger into `raw`. Each file is one transaction
- * with its ledger row, so a crash at any point loads nothing twice and loses nothing.
+ * Loads every sealed landing file not yet in the ledger into `raw`. Files load in transactions
+ * together with their ledger rows, so a crash at any point loads nothing twice and loses nothing.
  */
 export async function loadLanded(
   wh: Warehouse,
@@ -211,27 +261,34 @@ export async function loadLanded(
   const plans: Array<{
     source: LoadSource;
     files: LandedFile[];
-    load: (f: LandedFile) => Promise<{ lines: number; loaded: number; quarantined: number }>;
+    /** Loads one batch of files; returns the counts per file (relative path). */
+    load: (batch: LandedFile[]) => Promise<Map<string, Counts>>;
+    batchBytes: number;
   }> = [
     {
       source: "webhooks",
       files: listLanded(home.root, home.landing.webhooks),
-      load: (f) => loadNdjsonFile(wh, "webhooks", f),
+      load: (batch) => loadNdjsonBatch(wh, "webhooks", batch),
+      batchBytes: BATCH_BYTES,
     },
     {
       source: "outbound",
       files: listLanded(home.root, home.landing.outbound),
-      load: (f) => loadNdjsonFile(wh, "outbound", f),
+      load: (batch) => loadNdjsonBatch(wh, "outbound", batch),
+      batchBytes: BATCH_BYTES,
     },
     ...(Object.keys(MARKETING_TABLES) as MarketingTable[]).map((table) => ({
       source: table,
       files: listLanded(home.root, join(home.landing.marketing, table), ".csv"),
-      load: (f: LandedFile) => loadCsvFile(wh, table, f),
+      load: async (batch: LandedFile[]) => new Map([[batch[0]!.rel, await loadCsvFile(wh, table, batch[0]!)]]),
+      batchBytes: 0,
     })),
     {
-      source: "crm",
+      source: "crm" as const,
       files: listCrmSnapshots(home),
-      load: (f) => loadCrmSnapshot(wh, f as CrmSnapshotDir),
+      load: async (batch: LandedFile[]) =>
+        new Map([[batch[0]!.rel, await loadCrmSnapshot(wh, batch[0]! as CrmSnapshotDir)]]),
+      batchBytes: 0,
     },
   ];
 
@@ -259,15 +316,16 @@ export async function loadLanded(
       }
       return false;
     });
-    for (const [i, file] of todo.entries()) {
-      const counts = await plan.load(file);
-      report.files += 1;
-      report.lines += counts.lines;
-      report.loaded += counts.loaded;
-      report.quarantined += counts.quarantined;
-      if (counts.quarantined > 0)
-        log.warn(`${file.rel}: ${counts.quarantined} line(s) quarantined (see raw.quarantine)`);
-      onProgress?.(plan.source, i + 1, todo.length);
+    for (const batch of batchFiles(todo, plan.batchBytes)) {
+      const counts = await plan.load(batch);
+      for (const [rel, c] of counts) {
+        report.files += 1;
+        report.lines += c.lines;
+        report.loaded += c.loaded;
+        report.quarantined += c.quarantined;
+        if (c.quarantined > 0) log.warn(`${rel}: ${c.quarantined} line(s) quarantined (see raw.quarantine)`);
+      }
+      onProgress?.(plan.source, report.files, todo.length);
     }
     report.ms = performance.now() - started;
     reports.push(report);

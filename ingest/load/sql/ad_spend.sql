@@ -1,5 +1,5 @@
 create or replace temp table checked as
-select m.line_no, l.line, r.*,
+select l.file, m.line_no, l.line, r.*,
   case
     when try_cast(r.spend_date as date) is null then {'field': 'spend_date', 'reason': 'missing or not a date (YYYY-MM-DD)'}
     when coalesce(r.channel, '') = '' then {'field': 'channel', 'reason': 'missing channel'}

@@ -1,5 +1,5 @@
 create or replace temp table checked as
-select m.line_no, l.line, r.*,
+select l.file, m.line_no, l.line, r.*,
   case
     when coalesce(r.campaign_id, '') = '' then {'field': 'campaign_id', 'reason': 'missing campaign id'}
     when coalesce(r.channel, '') = '' then {'field': 'channel', 'reason': 'missing channel'}

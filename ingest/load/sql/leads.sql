@@ -1,5 +1,5 @@
 create or replace temp table checked as
-select m.line_no, l.line, r.*,
+select l.file, m.line_no, l.line, r.*,
   case
     when coalesce(r.lead_id, '') = '' then {'field': 'lead_id', 'reason': 'missing lead id'}
     when try_cast(r.created_at as timestamptz) is null then {'field': 'created_at', 'reason': 'missing or not an ISO-8601 timestamp'}

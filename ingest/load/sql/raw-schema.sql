@@ -37,7 +37,8 @@ create table if not exists raw.webhook_receipts (
   signature     varchar not null,       -- valid | not-checked
   body_sha256   varchar not null,
   body          varchar not null,       -- the raw body, exactly as received
-  payload       json not null,          -- the same body parsed (valid JSON is a load condition)
+  -- the same body as JSON (valid JSON is a load condition); computed on read, never stored twice
+  payload       json generated always as (body::json) virtual,
   loaded_at     timestamptz not null
 );
 
