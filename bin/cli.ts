@@ -186,13 +186,64 @@ export function buildProgram(): Command {
 
   program
     .command("run")
-    .description("the whole pipeline: demo data if the home is empty, ingest, transform, dashboards")
+    .description("the whole pipeline: demo data if the home is empty, ingest, transform, ml, dashboards")
     .action(async () => {
       const ctx = context(program);
       log.info(`home: ${ctx.loaded.home.root}`);
       const { withPipelineLock } = await import("../scheduler/maintenance.ts");
       const steps = await withPipelineLock(ctx, "manual run", async () => (await pipeline()).runPipeline(ctx));
       printSteps(steps, ctx);
+    });
+
+  const ml = () => import("../ml/cli.ts");
+
+  program
+    .command("train")
+    .description("train the churn-risk model out of time, compare it with the baselines, write its model card")
+    .action(async () => {
+      const r = await (await ml()).trainCommand(context(program));
+      process.exitCode = r.status === "trained" ? 0 : 1;
+    });
+
+  program
+    .command("score")
+    .description("score every customer's churn risk with the latest model and queue recovery tags")
+    .option("--holdout <fraction>", "random hold-out share, not tagged or exported (default 0.1)", Number)
+    .action(async (opts: { holdout?: number }) => {
+      const r = await (
+        await ml()
+      ).scoreCommand(context(program), opts.holdout === undefined ? {} : { holdoutFraction: opts.holdout });
+      process.exitCode = r.status === "scored" ? 0 : 1;
+    });
+
+  const exportCmd = program
+    .command("export")
+    .description("write lists for growth teams (CSV and Parquet in <home>/exports)");
+  exportCmd
+    .command("churn")
+    .description("the win-back list: risk, band, reasons, recommended action; opted-in customers only by default")
+    .option("--include-no-opt-in", "also list customers without marketing opt-in")
+    .option("--include-low", "also list low-risk customers")
+    .action(async (opts: { includeNoOptIn?: boolean; includeLow?: boolean }) => {
+      await (
+        await ml()
+      ).exportChurnCommand(context(program), {
+        includeNoOptIn: Boolean(opts.includeNoOptIn),
+        includeLow: Boolean(opts.includeLow),
+      });
+    });
+  exportCmd
+    .command("unread")
+    .description("R29: messages not read for 24 h, tagged for follow-up")
+    .action(async () => {
+      await (await ml()).exportUnreadCommand(context(program));
+    });
+
+  program
+    .command("anomalies")
+    .description("detect KPI anomalies (weekly-seasonal robust bands, R26 complaint rule) into ml.kpi_anomalies")
+    .action(async () => {
+      await (await ml()).anomaliesCommand(context(program));
     });
 
   program
@@ -211,6 +262,7 @@ export function buildProgram(): Command {
     .action(async (opts: { runNow?: string[] }) => {
       const ctx = context(program);
       const { scheduleCommand } = await import("../scheduler/scheduler.ts");
+      (await import("../ml/steps.ts")).registerMlSteps();
       process.exitCode = await scheduleCommand(ctx, { runNow: opts.runNow ?? [] });
     });
 

@@ -8,6 +8,7 @@ import { ingestCrm } from "../ingest/crm/ingest.ts";
 import { generateDemo } from "../ingest/demo/generate.ts";
 import { loadLanded, type SourceReport } from "../ingest/load/loader.ts";
 import { buildSite } from "../dashboards/build.ts";
+import { stepMl } from "../ml/cli.ts";
 import { describeDbtFailure, runDbt, type DbtNodeResult } from "./dbt.ts";
 
 export interface StepReport {
@@ -155,6 +156,7 @@ export async function runPipeline(ctx: PipelineContext): Promise<StepReport[]> {
   record(await stepDemoIfEmpty(ctx));
   record(await stepIngest(ctx));
   record(await stepTransform(ctx));
+  record(await stepMl(ctx));
   record(await stepDashboards(ctx));
   return reports;
 }

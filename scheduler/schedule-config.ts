@@ -47,15 +47,16 @@ export const DEFAULT_JOBS: Record<string, z.input<typeof jobSchema>> = {
   },
   nightly: {
     cron: "0 1 * * *",
-    steps: ["ingest", "transform", "scoring", "writeback", "dashboards", "archive"],
+    steps: ["ingest", "transform", "scoring", "anomalies", "writeback", "dashboards", "archive"],
     onOverlap: "queue",
-    description: "R5: off-peak 01:00-05:00: full dbt build, scoring, CRM write-back, site build, compress landing",
+    description:
+      "R5: off-peak 01:00-05:00: full dbt build, churn scoring, KPI anomalies, CRM write-back, site build, compress landing",
   },
   "unread-export": {
     cron: "0 2 * * *",
-    steps: ["exports"],
+    steps: ["exports", "writeback"],
     onOverlap: "queue",
-    description: "R29: at 02:00 the unread-messages list is exported and tagged for follow-up",
+    description: "R29: at 02:00 the unread-messages list is exported and its follow-up tags written to the CRM",
   },
   "weekly-reports": {
     cron: "30 4 * * 1",

@@ -46,8 +46,8 @@ describe("the pipeline end to end", () => {
   });
   afterAll(() => cleanup());
 
-  it("runs ingest, transform and dashboards (the demo already exists, so it is not regenerated)", () => {
-    expect(steps.map((s) => s.step)).toEqual(["ingest", "transform", "dashboards"]);
+  it("runs ingest, transform, ml and dashboards (the demo already exists, so it is not regenerated)", () => {
+    expect(steps.map((s) => s.step)).toEqual(["ingest", "transform", "ml", "dashboards"]);
   });
 
   it("fills the raw tables and the first marts of each family", () => {

@@ -1,0 +1,62 @@
+/**
+ * Scores detected anomalies against injected ones (the demo generator's ground truth; tests and
+ * benchmarks only). A true anomaly covers the local dates from its start to its end; detections
+ * on the overall series ("all") of the same metric within `toleranceDays` count as hits.
+ */
+import { scoreDetections, type DetectionScore } from "../anomaly.ts";
+import type { AnomalyRow } from "./run.ts";
+
+export interface InjectedAnomaly {
+  kind: string;
+  start: string;
+  end: string;
+  metric: string;
+}
+
+function localDate(iso: string, timezone: string): string {
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: timezone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date(iso));
+}
+
+export function injectedDates(a: InjectedAnomaly, timezone: string): string[] {
+  const out = new Set<string>();
+  const end = Date.parse(a.end) - 1;
+  for (let t = Date.parse(a.start); t <= end; t += 3_600_000) out.add(localDate(new Date(t).toISOString(), timezone));
+  return [...out].sort();
+}
+
+export interface GroundTruthScore {
+  perMetric: Record<string, DetectionScore>;
+  overall: DetectionScore;
+}
+
+export function scoreAgainstGroundTruth(
+  detected: readonly AnomalyRow[],
+  injected: readonly InjectedAnomaly[],
+  timezone: string,
+  toleranceDays = 1,
+): GroundTruthScore {
+  const perMetric: Record<string, DetectionScore> = {};
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (const metric of [...new Set(injected.map((a) => a.metric))]) {
+    const truth = injected.filter((a) => a.metric === metric).flatMap((a) => injectedDates(a, timezone));
+    const found = detected
+      .filter((d) => d.metric === metric && d.dimension === "all" && d.direction !== "drop")
+      .map((d) => d.metric_date);
+    const s = scoreDetections(found, truth, toleranceDays);
+    perMetric[metric] = s;
+    tp += s.truePositives;
+    fp += s.falsePositives;
+    fn += s.falseNegatives;
+  }
+  const precision = tp + fp > 0 ? tp / (tp + fp) : 1;
+  const recall = tp + fn > 0 ? tp / (tp + fn) : 1;
+  const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+  return { perMetric, overall: { truePositives: tp, falsePositives: fp, falseNegatives: fn, precision, recall, f1 } };
+}

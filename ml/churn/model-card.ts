@@ -1,0 +1,100 @@
+/** The markdown model card written with every training run. */
+import { FEATURES, type FeatureRow } from "./features.ts";
+import type { TrainResult } from "./train.ts";
+import { metricsTable } from "./train.ts";
+
+const rate = (rows: readonly FeatureRow[]) =>
+  rows.length ? `${((100 * rows.filter((r) => r.churned).length) / rows.length).toFixed(1)}%` : "n/a";
+
+export function modelCard(
+  r: TrainResult,
+  parts: { train: readonly FeatureRow[]; cal: readonly FeatureRow[]; test: readonly FeatureRow[] },
+): string {
+  const m = r.model!;
+  const split = r.split!;
+  const e = r.eligibility!;
+  const main = r.comparisons![0]!;
+  const forest = main.evaluations.find((x) => x.model === "forest")!;
+  const beats = r.comparisons!.map((c) => {
+    const f = c.evaluations.find((x) => x.model === "forest")!.report;
+    const others = c.evaluations.filter((x) => x.model !== "forest");
+    const lost = others.filter(
+      (o) => o.report.rocAuc >= f.rocAuc || o.report.prAuc >= f.prAuc || o.report.brier <= f.brier,
+    );
+    return lost.length === 0
+      ? `- ${c.featureSet}: the forest beats every baseline on ROC AUC, PR AUC and Brier score.`
+      : `- ${c.featureSet}: the forest does NOT beat ${lost.map((o) => o.model).join(", ")} on every metric (see the table).`;
+  });
+  const imp = main.columns
+    .map((c, i) => ({ c, v: main.importance[i] ?? 0 }))
+    .sort((a, b) => b.v - a.v)
+    .slice(0, 12);
+  const desc = new Map(FEATURES.map((f) => [f.name, f.description]));
+  return `# Churn-risk model ${m.version}
+
+Trained ${m.trainedAt} by \`scrm train\` (issue 7; R16, R27). Model file: \`model.json\` (the
+\`forest\` field is \`ml-random-forest\` 2.1.0 JSON, loadable with \`RandomForestClassifier.load\`).
+
+## What it predicts
+The probability that a customer sends **no inbound WhatsApp message and places no order in the
+next ${m.horizonDays} days** (R16's 60-day silence, configurable), for customers with a message or
+order in the ${m.activeDays} days before the scoring time. Longer-silent customers are already
+"churned" under R16 and are not scored.
+
+## Data and validation (out of time)
+- As-of dates: every 7 days; features use only events strictly before the as-of time
+  (point-in-time SQL in \`ml/sql/churn_features.sql\`).
+- Train: ${split.train.map((d) => d.slice(0, 10)).join(", ")} (${parts.train.length} rows, churn rate ${rate(parts.train)}).
+- Calibration (Platt, later slice): ${split.calibration.map((d) => d.slice(0, 10)).join(", ")} (${parts.cal.length} rows, ${rate(parts.cal)}).
+- Test (latest as-of date whose ${m.horizonDays}-day outcome is fully observed): ${split.test.map((d) => d.slice(0, 10)).join(", ")} (${parts.test.length} rows, ${rate(parts.test)}).
+- ${split.purged ? `Purged: every train and calibration outcome window closed before the first test date.` : `Not purged: too little history to close every training outcome window before the test date; train, calibration and test are still in time order.`}
+- The same customer appears at several as-of dates, but never in two slices at the same date.
+
+## Leakage guards
+- Our own treatments are excluded, not modelled: an example is dropped when the customer got a
+  win-back send (template or automation named *winback*) or one of our recovery tags
+  (\`ml.tag_log\`) in the ${m.horizonDays} days before the as-of date or inside its outcome window.
+  ${e.total} candidate rows: ${e.unobserved} without a fully observed outcome, ${e.treatedBefore} treated before, ${e.treatedInOutcome} treated in the outcome window, ${e.eligible} used.
+- Read receipts count only if read before the as-of time; replies only if sent before it.
+- Sentiment is a fixed lexicon (\`ml/sentiment.ts\`), not trained on outcome-window messages.
+- No resampling; no random K-fold across time.
+
+## Comparison on the same test slice
+${metricsTable(r.comparisons!)}
+
+Rules are turned into probabilities with their churn rate on the calibration slice. The
+orders-only rows drop every WhatsApp feature (a CRM with orders but no WhatsApp history): R16
+becomes "no order for 60 days" and R27 "ordered in the last 90 days but not the last 30".
+
+${beats.join("\n")}
+
+## Calibration (test slice, forest, calibrated)
+| bin | n | mean predicted | observed |
+|---|---|---|---|
+${forest.calibration
+  .filter((b) => b.count > 0)
+  .map((b, i) => `| ${i + 1} | ${b.count} | ${b.meanPredicted.toFixed(3)} | ${b.observedRate.toFixed(3)} |`)
+  .join("\n")}
+
+## Forest
+${JSON.stringify(m.forestOptions)} - ${main.trainSeconds.toFixed(1)} s to train. Platt: a = ${m.platt.a.toFixed(3)}, b = ${m.platt.b.toFixed(3)}.
+Risk bands on the calibrated probability: high >= ${m.bands.high}, medium >= ${m.bands.medium}.
+
+### Most important features (impurity importance)
+| feature | importance | meaning |
+|---|---|---|
+${imp.map((x) => `| ${x.c} | ${x.v.toFixed(3)} | ${desc.get(x.c) ?? (x.c.startsWith("market_") ? "market one-hot" : "")} |`).join("\n")}
+
+## Reasons and actions
+Each score carries up to three reasons in words: among the 12 most important features, those
+where the customer is riskier than at least 70% of retained training customers, ranked by
+importance x extremeness. Actions follow R16/R27: high risk -> 15% win-back code; high-interest
+(3+ product questions in 7 days) -> 10% code; medium risk or potential (1-2 active days in 30) ->
+weekly follow-up; silent 60+ days -> low-priority list.
+
+## Limits
+- Demo data is synthetic; figures on real data will differ. Performance decays: retrain regularly.
+- Impurity importance favours continuous features; reasons are rule-based, not SHAP.
+- Amounts are in each order's own currency (the market one-hot absorbs the scale).
+`;
+}

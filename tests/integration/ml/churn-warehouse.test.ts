@@ -1,0 +1,184 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Warehouse } from "../../../core/warehouse.ts";
+import {
+  computeFeatures,
+  ensureSchema,
+  FEATURES,
+  refreshSentiment,
+  refreshTreatments,
+} from "../../../ml/churn/features.ts";
+import { scoreChurn } from "../../../ml/churn/score.ts";
+import type { SavedChurnModel } from "../../../ml/churn/model.ts";
+import { exportChurnList } from "../../../ml/exports/churn-list.ts";
+import { trainForest } from "../../../ml/forest/index.ts";
+
+/** A hand-built warehouse with the mart columns the ML code reads. */
+const DAY = 86_400_000;
+const T0 = Date.parse("2026-03-01T00:00:00Z");
+const at = (day: number, hour = 10) => new Date(T0 + day * DAY + hour * 3_600_000).toISOString();
+
+async function createMarts(wh: Warehouse): Promise<void> {
+  await wh.run(`create schema marts;
+    create table marts.fct_messages (message_id varchar, direction varchar, customer_key varchar, sent_at_utc timestamptz,
+      sent_date_local date, text varchar, sender_kind varchar, template_name varchar, automation_id varchar, status varchar,
+      delivered_at timestamptz, read_at timestamptz);
+    create table marts.fct_orders (customer_key varchar, ordered_at_utc timestamptz, is_paid boolean, total_amount double, order_status varchar);
+    create table marts.dim_customers (customer_key varchar, primary_crm_contact_key varchar, market_country varchar, crm_created_at timestamptz,
+      phone_e164 varchar, email varchar, marketing_opt_in boolean, opt_in_at timestamptz, is_deleted_in_crm boolean);
+    create table marts.fct_message_keywords (message_id varchar, customer_key varchar, sent_at_utc timestamptz, topic varchar);`);
+}
+
+let seq = 0;
+async function inbound(wh: Warehouse, customer: string, day: number, text = "hello, thanks!"): Promise<void> {
+  const id = `in${seq++}`;
+  await wh.run(
+    "insert into marts.fct_messages values ($1, 'inbound', $2, $3::timestamptz, $3::date, $4, 'customer', null, null, 'received', null, null)",
+    [id, customer, at(day), text],
+  );
+  // the agent answers 30 minutes later and the customer reads our reply an hour after that
+  await wh.run(
+    "insert into marts.fct_messages values ($1, 'outbound', $2, $3::timestamptz, $3::date, 'ok', 'agent', null, null, 'read', $3::timestamptz, $4::timestamptz)",
+    [`out${seq++}`, customer, at(day, 10.5), at(day, 11.5)],
+  );
+  if (/terrible|refund/.test(text))
+    await wh.run("insert into marts.fct_message_keywords values ($1, $2, $3::timestamptz, 'complaint')", [
+      id,
+      customer,
+      at(day),
+    ]);
+}
+
+describe("churn features, scores and exports on a small warehouse", () => {
+  const dir = mkdtempSync(join(tmpdir(), "scrm-ml-"));
+  const path = join(dir, "warehouse.duckdb");
+  let wh: Warehouse;
+  const customers = Array.from({ length: 40 }, (_, i) => `+85290000${String(i).padStart(3, "0")}`);
+
+  beforeAll(async () => {
+    wh = await Warehouse.open(path, { timezone: "UTC" });
+    await createMarts(wh);
+    await ensureSchema(wh);
+    for (const [i, c] of customers.entries()) {
+      await wh.run(
+        "insert into marts.dim_customers values ($1, $2, 'HK', $3::timestamptz, $1, $4, $5, $3::timestamptz, false)",
+        [
+          c,
+          `default:C${i}`,
+          at(0),
+          `c${i}@example.com`,
+          i % 4 !== 0, // every 4th customer has no marketing opt-in
+        ],
+      );
+      const lastDay = i < 20 ? 80 : 30 + (i % 10); // half stay active, half go silent after day ~30
+      for (let d = i % 3; d <= lastDay; d += 4)
+        await inbound(wh, c, d, i >= 20 && d > 25 ? "terrible service, I want a refund" : "hello, thanks!");
+      if (i % 2 === 0)
+        await wh.run("insert into marts.fct_orders values ($1, $2::timestamptz, true, 100, 'paid')", [c, at(10)]);
+    }
+    await refreshSentiment(wh);
+    await refreshTreatments(wh);
+  });
+  afterAll(() => {
+    wh.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("computes every feature only from events before the as-of time (appending future rows changes nothing)", async () => {
+    const asOf = [new Date(T0 + 40 * DAY)];
+    const before = await computeFeatures(wh, asOf);
+    expect(before.length).toBeGreaterThan(30);
+    for (const c of customers.slice(0, 5)) {
+      // future events: messages, reads of old messages, complaints, orders
+      await inbound(wh, c, 45, "terrible, refund now");
+      await wh.run("insert into marts.fct_orders values ($1, $2::timestamptz, true, 999, 'paid')", [c, at(41)]);
+    }
+    await refreshSentiment(wh);
+    const after = await computeFeatures(wh, asOf);
+    const strip = (rows: typeof before) => rows.map((r) => ({ k: r.customer_key, v: r.values, m: r.market }));
+    expect(strip(after)).toEqual(strip(before));
+    expect(Object.keys(before[0]!.values).sort()).toEqual(FEATURES.map((f) => f.name).sort());
+  });
+
+  it("labels churn as no inbound message and no order in the next 60 days", async () => {
+    const rows = await computeFeatures(wh, [new Date(T0 + 20 * DAY)], { horizonDays: 60 });
+    const byKey = new Map(rows.map((r) => [r.customer_key, r]));
+    expect(byKey.get(customers[0]!)!.churned).toBe(false); // active until day 80
+    // customers 20..39 stop at day 30..39 (and the 5 above got day-41/45 events), so they return within 60 days
+    expect(byKey.get(customers[25]!)!.churned).toBe(false);
+    const late = await computeFeatures(wh, [new Date(T0 + 50 * DAY)], { horizonDays: 20 });
+    const l = new Map(late.map((r) => [r.customer_key, r]));
+    expect(l.get(customers[25]!)!.churned).toBe(true); // silent from day ~35 on
+    expect(l.get(customers[1]!)!.churned).toBe(false);
+    expect(l.get(customers[1]!)!.label_observed).toBe(true);
+    const unobserved = await computeFeatures(wh, [new Date(T0 + 70 * DAY)], { horizonDays: 60 });
+    expect(unobserved.every((r) => !r.label_observed)).toBe(true);
+  });
+
+  it("scores, queues namespaced tags idempotently, keeps the hold-out out of tags and exports, and honours opt-in", async () => {
+    // a tiny model trained on random rows: the plumbing is under test here, not the model
+    const rows = await computeFeatures(wh, [new Date(T0 + 50 * DAY)], { horizonDays: 20 });
+    const names = FEATURES.map((f) => f.name);
+    const x = rows.map((r) => names.map((n) => r.values[n]!));
+    const y = rows.map((r) => (r.churned ? 1 : 0));
+    const forest = trainForest(x, y, { nEstimators: 10, seed: 1, replacement: false, maxFeatures: 0.5 });
+    const model: SavedChurnModel = {
+      kind: "scrm-churn",
+      version: "churn-test",
+      trainedAt: new Date(T0 + 60 * DAY).toISOString(),
+      featureSet: "whatsapp_and_orders",
+      featureNames: names,
+      markets: [],
+      columns: names,
+      horizonDays: 20,
+      activeDays: 120,
+      forestOptions: {},
+      forest: forest.toJSON(),
+      platt: { kind: "platt", a: 1, b: -0.5 },
+      reasons: names.map((feature, column) => ({ feature, column, importance: 1, retainedQuantiles: [0, 1, 2] })),
+      bands: { high: 0.5, medium: 0.2 },
+    };
+    const mdir = join(dir, "models", "churn-test");
+    mkdirSync(mdir, { recursive: true });
+    writeFileSync(join(mdir, "model.json"), JSON.stringify(model));
+    await wh.run(
+      "insert into ml.model_runs (model_version, trained_at, status, model_path) values ('churn-test', $1::timestamptz, 'trained', $2)",
+      [model.trainedAt, join(mdir, "model.json")],
+    );
+    await wh.run("insert into crm_sync.desired_tags values ('default', 'C0', 'scrm:segment-vip')"); // someone else's tag
+    const now = new Date(T0 + 90 * DAY);
+    const first = await scoreChurn(wh, now, { holdoutFraction: 0.3, holdoutSeed: 7 });
+    expect(first.status).toBe("scored");
+    const tags1 = await wh.rows<{ crm: string; record_id: string; tag: string }>(
+      "select * from crm_sync.desired_tags order by all",
+    );
+    const second = await scoreChurn(wh, now, { holdoutFraction: 0.3, holdoutSeed: 7 });
+    const tags2 = await wh.rows("select * from crm_sync.desired_tags order by all");
+    expect(tags2).toEqual(tags1);
+    expect(second.scored).toBe(first.scored);
+    expect(tags1.every((t) => t.tag.startsWith("scrm:"))).toBe(true);
+    expect(tags1.some((t) => t.tag === "scrm:segment-vip")).toBe(true);
+    expect(Number(await wh.scalar("select count(*)::int from ml.churn_scores"))).toBe(first.scored);
+
+    const held = await wh.rows<{ crm_record_id: string }>("select crm_record_id from ml.churn_scores where is_holdout");
+    expect(held.length).toBe(first.holdout);
+    expect(held.length).toBeGreaterThan(0);
+    const tagged = new Set(
+      tags1.filter((t) => t.tag.startsWith("scrm:churn") || t.tag.startsWith("scrm:action")).map((t) => t.record_id),
+    );
+    for (const h of held) expect(tagged.has(h.crm_record_id)).toBe(false);
+
+    const exp = await exportChurnList(wh, join(dir, "exports"), now, { includeLow: true });
+    expect(existsSync(exp.parquet!)).toBe(true);
+    const csv = readFileSync(exp.csv!, "utf8").trim().split("\n");
+    expect(csv[0]).toContain("crm_record_id,external_id,phone_e164,email,churn_risk,risk_band");
+    const ids = csv.slice(1).map((l) => l.split(",")[0]);
+    for (const h of held) expect(ids).not.toContain(h.crm_record_id);
+    const noOptIn = customers.map((_, i) => `C${i}`).filter((_, i) => i % 4 === 0);
+    for (const id of noOptIn) expect(ids).not.toContain(id);
+    const all = await exportChurnList(wh, join(dir, "exports2"), now, { includeLow: true, includeNoOptIn: true });
+    expect(all.rows).toBeGreaterThan(exp.rows);
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { chooseAsOfDates, eligibleRows, splitOutOfTime } from "../../../ml/churn/dataset.ts";
+import type { FeatureRow } from "../../../ml/churn/features.ts";
+import { bandOf, recommend } from "../../../ml/churn/score.ts";
+import { loadSql } from "../../../ml/churn/sql.ts";
+
+const row = (over: Partial<FeatureRow> & { values?: Record<string, number> }): FeatureRow => ({
+  as_of_at: "2026-06-01T00:00:00.000Z",
+  customer_key: "+1",
+  primary_crm_contact_key: "default:C1",
+  market: "HK",
+  last_inbound_at: null,
+  days_since_treatment: 9999,
+  treated_in_outcome: false,
+  label_observed: true,
+  churned: false,
+  values: {},
+  ...over,
+});
+
+describe("churn dataset", () => {
+  it("chooses weekly as-of dates whose outcome window is fully observed", () => {
+    const d = chooseAsOfDates(new Date("2026-01-01T00:00:00Z"), new Date("2026-06-30T12:00:00Z"), { horizonDays: 60 });
+    expect(d.at(-1)!.toISOString()).toBe("2026-05-01T00:00:00.000Z");
+    expect(d[0]!.getTime()).toBeGreaterThanOrEqual(Date.parse("2026-02-12T00:00:00Z"));
+    expect(d.every((x, i) => i === 0 || x.getTime() - d[i - 1]!.getTime() === 7 * 86_400_000)).toBe(true);
+  });
+
+  it("splits out of time, purging training outcomes that overlap the test date", () => {
+    const dates = Array.from({ length: 20 }, (_, i) => new Date(Date.UTC(2026, 0, 1 + 7 * i)).toISOString());
+    const s = splitOutOfTime(dates, { horizonDays: 60, testDates: 1, calibrationDates: 2 })!;
+    expect(s.purged).toBe(true);
+    expect(s.test).toEqual([dates[19]]);
+    const firstTest = Date.parse(s.test[0]!);
+    for (const d of [...s.train, ...s.calibration])
+      expect(Date.parse(d) + 60 * 86_400_000).toBeLessThanOrEqual(firstTest);
+    expect(s.train.at(-1)! < s.calibration[0]!).toBe(true);
+    const short = splitOutOfTime(dates.slice(0, 6), { horizonDays: 60 })!;
+    expect(short.purged).toBe(false);
+    expect(splitOutOfTime(dates.slice(0, 3), { horizonDays: 60 })).toBeNull();
+  });
+
+  it("leaves out treated customers and unobserved labels (leakage guard)", () => {
+    const { rows, report } = eligibleRows(
+      [row({}), row({ days_since_treatment: 10 }), row({ treated_in_outcome: true }), row({ label_observed: false })],
+      { treatmentLookbackDays: 60 },
+    );
+    expect(rows).toHaveLength(1);
+    expect(report).toEqual({ total: 4, unobserved: 1, treatedBefore: 1, treatedInOutcome: 1, eligible: 1 });
+  });
+
+  it("maps bands and R16/R27 segments to actions and namespaced tags", () => {
+    expect(bandOf(0.7, { high: 0.5, medium: 0.25 })).toBe("high");
+    expect(bandOf(0.3, { high: 0.5, medium: 0.25 })).toBe("medium");
+    expect(recommend("high", row({ values: { product_questions_7d: 0 } })).tags).toEqual([
+      "scrm:churn-risk-high",
+      "scrm:action-winback-15",
+    ]);
+    expect(recommend("low", row({ values: { product_questions_7d: 3 } })).action).toMatch(/10%/);
+    expect(recommend("low", row({ values: { active_days_30d: 2, days_since_last_inbound: 5 } })).segment).toBe(
+      "potential",
+    );
+    expect(recommend("low", row({ values: { active_days_30d: 0, days_since_last_inbound: 70 } })).action).toMatch(
+      /low-priority/,
+    );
+  });
+
+  it("loads SQL by name and accepts integers only", () => {
+    expect(loadSql("churn_features", { HORIZON_DAYS: 60, ACTIVE_DAYS: 120 })).toContain("interval (60) day");
+    expect(() => loadSql("churn_features", { HORIZON_DAYS: 1.5, ACTIVE_DAYS: 1 })).toThrow();
+    expect(() => loadSql("churn_features")).toThrow(/no value/);
+  });
+});
