@@ -1,4 +1,5 @@
 import cron, { type ScheduledTask } from "node-cron";
+import { wallClock } from "../core/time.ts";
 import type { PipelineContext } from "./pipeline.ts";
 import { runJob, type RunnerDeps, type RunSummary } from "./runner.ts";
 import { scheduleConfigOf, type JobConfig, type ScheduleConfig } from "./schedule-config.ts";
@@ -27,27 +28,7 @@ export interface Trigger {
   readonly coalesced: number;
 }
 
-const wallFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The local wall-clock time of an instant, as a Date whose UTC fields are the local fields. */
-export function wallClock(instant: Date, timezone: string): Date {
-  let f = wallFormatters.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: timezone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    wallFormatters.set(timezone, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(instant).map((x) => [x.type, x.value]));
-  return new Date(Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!));
-}
+export { wallClock };
 
 export function formatSlot(wall: Date): string {
   return wall.toISOString().slice(0, 16).replace("T", " ");

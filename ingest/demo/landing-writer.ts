@@ -1,5 +1,5 @@
 import type { Rng } from "./rng.ts";
-import { BufferedSegmentWriter } from "./segments.ts";
+import { SegmentWriter } from "../landing/segment-writer.ts";
 import { DAY_MS, MIN_MS } from "./time.ts";
 import { buildBody, receiptLineString, type BusinessNumber, type WebhookItem } from "./webhooks.ts";
 
@@ -34,8 +34,8 @@ export class LandingWriter {
   private seq = 0;
   private receipts = 0;
   readonly stats: LandingStats = { posts: 0, duplicatePosts: 0, outboundLines: 0 };
-  private readonly webhooks: BufferedSegmentWriter;
-  private readonly outbound: BufferedSegmentWriter;
+  private readonly webhooks: SegmentWriter;
+  private readonly outbound: SegmentWriter;
 
   constructor(
     landingRoot: string,
@@ -45,9 +45,9 @@ export class LandingWriter {
     private readonly startMs: number,
     private readonly endMs: number,
   ) {
-    const common = { landingRoot, writerId: "demo", maxBytes: 16 * 1024 * 1024 };
-    this.webhooks = new BufferedSegmentWriter({ ...common, kind: "webhooks" });
-    this.outbound = new BufferedSegmentWriter({ ...common, kind: "outbound" });
+    const common = { landingRoot, writerId: "demo", maxBytes: 16 * 1024 * 1024, durable: false };
+    this.webhooks = new SegmentWriter({ ...common, kind: "webhooks" });
+    this.outbound = new SegmentWriter({ ...common, kind: "outbound" });
   }
 
   nextSeq(): number {
@@ -148,7 +148,7 @@ export class LandingWriter {
         body: p.body,
         appSecret: this.appSecret,
       });
-      this.webhooks.append(line, new Date(p.at), true);
+      this.webhooks.append(line, new Date(p.at));
       this.stats.posts++;
     }
     b.outbound.sort(byTime);
