@@ -9,8 +9,8 @@ export function registerSecret(value: string | undefined): void {
 }
 
 // A run of 8+ digits (with the separators people type) that is not part of a longer token such as
-// a timestamp id ("20261127T...") is treated as a phone number.
-const PHONE = /(?<![\w.])\+?\(?\d[\d\s().-]{6,}\d(?![\w])/g;
+// a timestamp id ("20261127T...") or a versioned name ("churn-20261127...") is treated as a phone number.
+const PHONE = /(?<![\w.-])\+?\(?\d[\d\s().-]{6,}\d(?![\w])/g;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function redact(text: string): string {

@@ -10,7 +10,8 @@ describe("log redaction", () => {
   });
 
   it("keeps ids, timestamps and counts readable", () => {
-    const line = "CRM snapshot 20261127T025055123Z: 1667 contacts, 111,680 rows in 1.2 s on 2026-11-27";
+    const line =
+      "CRM snapshot 20261127T025055123Z: 1667 contacts, 111,680 rows in 1.2 s on 2026-11-27; model churn-20261127040816";
     expect(redact(line)).toBe(line);
   });
 
