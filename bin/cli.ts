@@ -7,7 +7,7 @@ import { progressBar } from "../core/progress.ts";
 import { textTable } from "../core/text-table.ts";
 import { Warehouse } from "../core/warehouse.ts";
 import { ensurePythonEnv } from "../scheduler/python-env.ts";
-import { runDbt, describeDbtFailure } from "../scheduler/dbt.ts";
+import { dbtOptionsFor, runDbt, describeDbtFailure } from "../scheduler/dbt.ts";
 import type { PipelineContext, StepReport } from "../scheduler/pipeline.ts";
 
 // Loaded on demand so that `scrm setup` (npm's postinstall) and `scrm sql` start fast.
@@ -321,12 +321,7 @@ export function buildProgram(): Command {
     .option("--serve", "serve it on http://127.0.0.1:8580 after generating")
     .action(async (opts: { serve?: boolean }) => {
       const ctx = context(program);
-      const dbtOpts = {
-        warehouse: ctx.loaded.home.warehouse,
-        timezone: ctx.loaded.config.business.timezone,
-        threads: ctx.loaded.config.dbt.threads,
-        workDir: ctx.loaded.home.dbt,
-      };
+      const dbtOpts = dbtOptionsFor(ctx.loaded);
       const gen = await runDbt(["docs", "generate"], dbtOpts);
       if (gen.exitCode !== 0) throw new Error(`dbt docs generate failed:\n${describeDbtFailure(gen)}`);
       log.info(`✓ dbt docs in ${ctx.loaded.home.dbt}/target/index.html`);

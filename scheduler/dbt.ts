@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
+import type { LoadedConfig } from "../core/config.ts";
 import { MODELS_DIR } from "../core/project.ts";
 import { venvBin } from "./python-env.ts";
 
@@ -25,16 +26,32 @@ export interface DbtRunResult {
 export interface DbtOptions {
   readonly warehouse: string;
   readonly timezone: string;
+  /** The business currency marts convert revenue and cost into (config business.currency). */
+  readonly currency: string;
   readonly threads: number;
   /** Where dbt writes target/ and logs/ (inside the home, so the checkout stays clean). */
   readonly workDir: string;
   readonly onProgress?: (done: number, total: number, line: string) => void;
 }
 
-export function dbtEnv(opts: Pick<DbtOptions, "warehouse" | "timezone" | "threads">): Record<string, string> {
+/** The dbt options a loaded configuration implies: one place maps config keys to dbt's environment. */
+export function dbtOptionsFor(loaded: LoadedConfig): Omit<DbtOptions, "onProgress"> {
+  return {
+    warehouse: loaded.home.warehouse,
+    timezone: loaded.config.business.timezone,
+    currency: loaded.config.business.currency,
+    threads: loaded.config.dbt.threads,
+    workDir: loaded.home.dbt,
+  };
+}
+
+export function dbtEnv(
+  opts: Pick<DbtOptions, "warehouse" | "timezone" | "currency" | "threads">,
+): Record<string, string> {
   return {
     SCRM_WAREHOUSE: opts.warehouse,
     SCRM_TIMEZONE: opts.timezone,
+    SCRM_BUSINESS_CURRENCY: opts.currency,
     SCRM_DBT_THREADS: String(opts.threads),
     DBT_SEND_ANONYMOUS_USAGE_STATS: "false",
     DO_NOT_TRACK: "1",

@@ -9,7 +9,7 @@ import { generateDemo } from "../ingest/demo/generate.ts";
 import { loadLanded, type SourceReport } from "../ingest/load/loader.ts";
 import { buildSite } from "../dashboards/build.ts";
 import { stepMl } from "../ml/cli.ts";
-import { describeDbtFailure, runDbt, type DbtNodeResult } from "./dbt.ts";
+import { dbtOptionsFor, describeDbtFailure, runDbt, type DbtNodeResult } from "./dbt.ts";
 
 export interface StepReport {
   readonly step: string;
@@ -107,12 +107,8 @@ export class DbtBuildError extends Error {
 }
 
 export async function stepTransform(ctx: PipelineContext, select: readonly string[] = []): Promise<StepReport> {
-  const { config, home } = ctx.loaded;
   const result = await runDbt(["build", ...(select.length ? ["--select", ...select] : [])], {
-    warehouse: home.warehouse,
-    timezone: config.business.timezone,
-    threads: config.dbt.threads,
-    workDir: home.dbt,
+    ...dbtOptionsFor(ctx.loaded),
     onProgress: (done, total) => ctx.progress.update("dbt build", done, total),
   });
   ctx.progress.done();

@@ -84,9 +84,10 @@ bodies.append(("handmade/batch-2.ndjson", env({"messaging_product": "whatsapp", 
 
 for i, (file, body) in enumerate(bodies):
     con.execute(
-        "insert into raw.webhook_receipts values (?, ?, ?, ?::timestamptz + to_seconds(?), '/webhooks/whatsapp', '127.0.0.1', "
-        "'{}'::json, 'not-checked', ?, ?, ?::json, ?::timestamptz)",
-        [f"r{i:05d}", file, 1, "2026-03-01 00:00:00+00", i, hashlib.sha256(body.encode()).hexdigest(), body, body, LOADED])
+        "insert into raw.webhook_receipts (receipt_id, file, line_no, received_at, path, remote_addr, headers, signature, body_sha256, body, loaded_at) "
+        "values (?, ?, ?, ?::timestamptz + to_seconds(?), '/webhooks/whatsapp', '127.0.0.1', "
+        "'{}'::json, 'not-checked', ?, ?, ?::timestamptz)",
+        [f"r{i:05d}", file, 1, "2026-03-01 00:00:00+00", i, hashlib.sha256(body.encode()).hexdigest(), body, LOADED])
 
 con.execute("""
 insert into raw.outbound_messages values

@@ -24,7 +24,7 @@
         'KR': {'cc': '82',  'trunk': true,  'nsn': '(1[0-9]{8,9}|[2-6][0-9]{7,9})'},
         'SG': {'cc': '65',  'trunk': false, 'nsn': '[3689][0-9]{7}'},
         'MY': {'cc': '60',  'trunk': true,  'nsn': '(1[0-9]{8,9}|[3-9][0-9]{7,8})'},
-        'BR': {'cc': '55',  'trunk': true,  'nsn': '[1-9][1-9]([2-5][0-9]{7}|9[0-9]{8})'},
+        'BR': {'cc': '55',  'trunk': true,  'nsn': '[1-9][1-9]([2-9][0-9]{7}|9[0-9]{8})'},
         'IN': {'cc': '91',  'trunk': true,  'nsn': '[1-9][0-9]{9}'},
     }) }}
 {%- endmacro %}
@@ -135,4 +135,16 @@
 {#- Market (ISO2) of an E.164 number or a WhatsApp wa_id (digits), 'ZZ' when outside the seven. -#}
 {% macro phone_country_of_e164(e164) -%}
     coalesce({{ phone_country_of_digits("ltrim(" ~ e164 ~ ", '+')") }}, case when {{ e164 }} is not null then 'ZZ' end)
+{%- endmacro %}
+
+{#- The identity form of an E.164 number. Brazil added a ninth digit to mobile numbers (2012-2016),
+    but WhatsApp ids of older accounts and many CRM records still carry the 8-digit form
+    (+55 DD 9xxx-xxxx vs +55 DD xxxx-xxxx): an 8-digit Brazilian number starting 6-9 (mobile)
+    gets its 9, so both forms resolve to one customer key (R2). Other numbers are unchanged. -#}
+{% macro canonical_e164(e164) -%}
+    case
+        when regexp_full_match({{ e164 }}, '\+55[1-9][1-9][6-9][0-9]{7}')
+            then '+55' || substr({{ e164 }}, 4, 2) || '9' || substr({{ e164 }}, 6)
+        else {{ e164 }}
+    end
 {%- endmacro %}

@@ -7,3 +7,11 @@
 {% macro to_local_time(utc_timestamptz) -%}
     ({{ utc_timestamptz }} at time zone '{{ var("scrm_timezone") }}')
 {%- endmacro %}
+
+{#-
+  The inverse: a local wall-clock timestamp (no zone) in the business time zone -> the UTC
+  instant (timestamptz). Used for business-hours intervals and local-day boundaries.
+-#}
+{% macro from_local_time(local_timestamp) -%}
+    (cast({{ local_timestamp }} as timestamp) at time zone '{{ var("scrm_timezone") }}')
+{%- endmacro %}

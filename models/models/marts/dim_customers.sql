@@ -2,7 +2,8 @@
 -- WhatsApp wa_id), else the business-scoped user id (a WhatsApp user with no phone), else
 -- 'crm:<crm>:<record_id>' for a CRM record whose phone cannot be normalised. CRM attributes come
 -- from the current CRM records with that key, live records before deleted ones (the most recently
--- modified one for single values, R10); WhatsApp attributes from the messages. A customer whose
+-- modified one for single values, R10); WhatsApp attributes from the messages; the R8 merged key;
+-- R7/R15 keyword tags (price-sensitive = "discount" in 3 or more messages). A customer whose
 -- CRM records are all deleted stays (flagged): their orders and conversations still happened.
 
 with
@@ -93,6 +94,25 @@ bsuid_by_key as (
 
 ),
 
+keywords as (
+
+    -- R7 hot-keywords field and R15 tags from what the customer wrote
+    select
+        customer_key,
+        count(*) filter (where topic = 'discount')::integer as discount_mentions,
+        list(distinct topic order by topic) as hot_keywords
+    from {{ ref('fct_message_keywords') }}
+    where customer_key is not null
+    group by customer_key
+
+),
+
+merged as (
+
+    select customer_key, merged_customer_key from {{ ref('int_customers__merged') }}
+
+),
+
 keys as (
 
     select customer_key from crm_by_key
@@ -148,6 +168,10 @@ joined as (
         m.last_outbound_at,
         coalesce(m.inbound_messages, 0) as inbound_messages,
         coalesce(m.outbound_messages, 0) as outbound_messages,
+        coalesce(mg.merged_customer_key, k.customer_key) as merged_customer_key,
+        coalesce(kw.discount_mentions, 0) as discount_mentions,
+        coalesce(kw.discount_mentions, 0) >= 3 as is_price_sensitive,
+        coalesce(kw.hot_keywords, []::varchar[]) as hot_keywords,
         c.customer_key is not null as is_in_crm,
         m.customer_key is not null as is_on_whatsapp
     from keys as k
@@ -155,6 +179,8 @@ joined as (
     left join messages_by_key as m on m.customer_key = k.customer_key
     left join profile_names as p on p.customer_key = k.customer_key
     left join bsuid_by_key as b on b.customer_key = k.customer_key
+    left join keywords as kw on kw.customer_key = k.customer_key
+    left join merged as mg on mg.customer_key = k.customer_key
 
 )
 

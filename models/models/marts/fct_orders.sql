@@ -1,6 +1,8 @@
 -- One row per CRM order in its current version (last-modified-wins, R10), with its items
 -- normalised to standard SKUs (R9), the customer key (R2), payment method (R25), channel and
--- campaign (R26, R28). Amounts are in the order's own currency: never sum across currencies.
+-- campaign (R26, R28). Amounts are in the order's own currency (never sum those across
+-- currencies) and also in the business currency (var business_currency) at the dated fx_rates
+-- rate of the local order date (int_fx_rates): the *_business columns can be summed.
 
 with
 
@@ -30,6 +32,18 @@ contacts as (
     from {{ ref('int_customers__identity') }}
     where identity_source = 'crm'
 
+),
+
+fx as (
+
+    select * from {{ ref('int_fx_rates') }}
+
+),
+
+merged as (
+
+    select customer_key, merged_customer_key from {{ ref('int_customers__merged') }}
+
 )
 
 select
@@ -39,6 +53,7 @@ select
     o.contact_id,
     o.crm_contact_key,
     c.customer_key,
+    coalesce(mg.merged_customer_key, c.customer_key) as merged_customer_key,
     o.ordered_at as ordered_at_utc,
     {{ to_local_time('o.ordered_at') }} as ordered_at_local,
     cast({{ to_local_time('o.ordered_at') }} as date) as ordered_date_local,
@@ -50,6 +65,10 @@ select
     o.currency,
     o.total_amount,
     case when o.order_status = 'paid' then o.total_amount else 0 end as revenue_amount,
+    '{{ var("business_currency") }}' as business_currency,
+    fx.to_business_rate as fx_rate_to_business,
+    o.total_amount * fx.to_business_rate as total_amount_business,
+    case when o.order_status = 'paid' then o.total_amount else 0 end * fx.to_business_rate as revenue_amount_business,
     coalesce(i.item_lines, 0) as item_lines,
     coalesce(i.units, 0) as units,
     i.items_amount,
@@ -60,3 +79,7 @@ select
 from orders as o
 left join items as i on i.order_key = o.order_key
 left join contacts as c on c.crm_contact_key = o.crm_contact_key
+left join merged as mg on mg.customer_key = c.customer_key
+asof left join fx
+    on fx.currency = o.currency
+    and cast({{ to_local_time('o.ordered_at') }} as date) >= fx.valid_from

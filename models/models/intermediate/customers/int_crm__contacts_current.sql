@@ -1,5 +1,5 @@
 -- The current version of every CRM contact: last-modified-wins per (crm, record_id), compared at
--- the millisecond precision the CRM stores (R10); ties broken by the later snapshot. Soft-deleted
+-- the millisecond precision the CRM stores (R10); ties broken by the later snapshot. Soft-deleted (or hard-deleted per the connector's deletion log, stg_crm__deletions; a later restore undoes it)
 -- records are kept and flagged. The phone is normalised to E.164 for the seven demo markets (R2)
 -- with the failure reason kept (R7: mapping error rate), and the empty customer grade gets the
 -- R7 default 'new customer'.
@@ -35,6 +35,15 @@ normalised as (
 
 )
 
+, deletion_log as (
+
+    select crm as dl_crm, record_id as dl_record_id, change as dl_change, deleted_at as dl_deleted_at, snapshot_at as dl_snapshot_at
+    from {{ ref('stg_crm__deletions') }}
+    where entity = 'contacts'
+    qualify row_number() over (partition by crm, record_id order by snapshot_at desc, change) = 1
+
+)
+
 select
     crm || ':' || record_id as crm_contact_key,
     crm,
@@ -43,8 +52,8 @@ select
     full_name,
     phone as phone_raw,
     -- the Node loader's libphonenumber result wins when it ran; the SQL macro otherwise
-    case when loader_phone_e164 is not null or loader_phone_error is not null
-         then loader_phone_e164 else phone_norm.e164 end as phone_e164,
+    {{ canonical_e164("case when loader_phone_e164 is not null or loader_phone_error is not null
+         then loader_phone_e164 else phone_norm.e164 end") }} as phone_e164,
     case when loader_phone_e164 is not null or loader_phone_error is not null
          then loader_phone_region else phone_norm.phone_country end as phone_country,
     case when loader_phone_e164 is not null or loader_phone_error is not null
@@ -68,8 +77,20 @@ select
     owner_agent_id,
     created_at,
     updated_at,
-    deleted_at,
-    deleted_at is not null as is_deleted,
+    -- the deletion log (stg_crm__deletions: hard deletes detected by the connector, restores)
+    -- wins when it is newer than the record's own version
+    case
+        when dl_change = 'deleted' and dl_snapshot_at >= updated_at then coalesce(deleted_at, dl_deleted_at, dl_snapshot_at)
+        when dl_change = 'restored' and dl_snapshot_at >= updated_at then null
+        else deleted_at
+    end as deleted_at,
+    case
+        when dl_change = 'deleted' and dl_snapshot_at >= updated_at then true
+        when dl_change = 'restored' and dl_snapshot_at >= updated_at then false
+        else deleted_at is not null
+    end as is_deleted,
+    dl_change as deletion_log_change,
     version_count::integer as version_count,
     first_seen_at
 from normalised
+left join deletion_log on dl_crm = crm and dl_record_id = record_id

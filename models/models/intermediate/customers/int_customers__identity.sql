@@ -5,8 +5,9 @@
 --   bsuid     one row per business-scoped user id (user_id) seen: the phone key when that user id
 --             was ever seen next to a wa_id, else the user id itself (a user with no phone).
 -- Several CRM records can share one key (R8 duplicate candidates are resolved later, keeping
--- every conversation). WhatsApp country-specific quirks (BR ninth digit, MX 521, AR 549) are not
--- merged here: the wa_id stays the identity.
+-- every conversation). Brazil's ninth digit is restored on both sides (canonical_e164 macro), so a
+-- WhatsApp id or CRM number without it meets the other form; other country quirks (MX 521,
+-- AR 549) are not merged here.
 
 with
 
@@ -46,9 +47,9 @@ wa_ids as (
     select
         'wa_id' as identity_source,
         wa_id as identity_id,
-        '+' || wa_id as customer_key,
+        {{ canonical_e164("'+' || wa_id") }} as customer_key,
         'phone' as customer_key_type,
-        '+' || wa_id as phone_e164,
+        {{ canonical_e164("'+' || wa_id") }} as phone_e164,
         {{ phone_country_of_e164("wa_id") }} as phone_country,
         null::varchar as phone_failure_reason,
         false as is_deleted,
@@ -64,9 +65,9 @@ bsuids as (
     select
         'bsuid' as identity_source,
         user_id as identity_id,
-        coalesce('+' || first(wa_id order by seen_at desc nulls last) filter (where wa_id is not null), user_id) as customer_key,
+        coalesce({{ canonical_e164("'+' || first(wa_id order by seen_at desc nulls last) filter (where wa_id is not null)") }}, user_id) as customer_key,
         case when bool_or(wa_id is not null) then 'phone' else 'bsuid' end as customer_key_type,
-        '+' || first(wa_id order by seen_at desc nulls last) filter (where wa_id is not null) as phone_e164,
+        {{ canonical_e164("'+' || first(wa_id order by seen_at desc nulls last) filter (where wa_id is not null)") }} as phone_e164,
         {{ phone_country_of_e164("first(wa_id order by seen_at desc nulls last) filter (where wa_id is not null)") }} as phone_country,
         null::varchar as phone_failure_reason,
         false as is_deleted,

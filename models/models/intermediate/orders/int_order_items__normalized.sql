@@ -35,7 +35,7 @@ items as (
 
     select
         *,
-        trim(regexp_replace(lower(coalesce(product_name, '')), '[^a-z0-9+]+', ' ', 'g')) as product_name_clean
+        trim(regexp_replace(lower(coalesce(product_name, '')), '[^\p{L}\p{N}+]+', ' ', 'g')) as product_name_clean
     from item_versions
     where line_rank = 1
 
@@ -49,7 +49,7 @@ catalogue as (
         product_name,
         brand,
         category,
-        trim(regexp_replace(lower(coalesce(product_name, '')), '[^a-z0-9+]+', ' ', 'g')) as product_name_clean
+        trim(regexp_replace(lower(coalesce(product_name, '')), '[^\p{L}\p{N}+]+', ' ', 'g')) as product_name_clean
     from {{ ref('stg_crm__products') }}
     qualify row_number() over (partition by crm, sku order by updated_at desc, snapshot_at desc) = 1
 

@@ -1,0 +1,93 @@
+/**
+ * `npx tsx bench/dbt.ts [--sizes 1000000,10000000] [--keep]`: `dbt build` on synthetic volume.
+ * For each size S (messages, half inbound half outbound, ~3 statuses each, 2% duplicate webhook
+ * deliveries; models/dev/gen_bench.py) in a fresh warehouse holding the dev fixtures:
+ *   full         dbt build --full-refresh over S messages;
+ *   incremental  append one new day of messages (S / days of the generated span) and dbt build;
+ * then prints a table and the growth factor between sizes. Targets (issue 5, this 2-core machine):
+ * incremental daily run at 10M messages < 30 s, full build < 5 min. Speed lives here, never in tests.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { execa } from "execa";
+import { formatDuration } from "../core/log.ts";
+import { PROJECT_ROOT, VENV_DIR } from "../core/project.ts";
+import { textTable } from "../core/text-table.ts";
+import { describeDbtFailure, runDbt } from "../scheduler/dbt.ts";
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "1000000,10000000" },
+    keep: { type: "boolean", default: false },
+  },
+});
+
+const python = join(VENV_DIR, "bin", "python");
+/** gen_bench.py spaces messages 7 s apart: a day is this many message numbers (inbound + outbound pairs). */
+const PAIRS_PER_DAY = Math.floor(86_400 / 7);
+
+interface Row {
+  messages: number;
+  generateMs: number;
+  fullMs: number;
+  dayMessages: number;
+  incrementalMs: number;
+}
+
+async function runSize(messages: number): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), `scrm-dbt-bench-${messages}-`));
+  const warehouse = join(dir, "warehouse.duckdb");
+  const opts = { warehouse, timezone: "Asia/Hong_Kong", currency: "USD", threads: 2, workDir: join(dir, "dbt") };
+  try {
+    const pairs = Math.floor(messages / 2);
+    let t = performance.now();
+    await execa(python, [join(PROJECT_ROOT, "models/dev/load_fixtures.py"), warehouse]);
+    await execa(python, [join(PROJECT_ROOT, "models/dev/gen_bench.py"), warehouse, String(pairs), "0"]);
+    const generateMs = performance.now() - t;
+    const full = await runDbt(["build", "--full-refresh"], opts);
+    if (full.exitCode !== 0) throw new Error(describeDbtFailure(full));
+    // one new day, newer than everything built
+    await execa(python, [
+      join(PROJECT_ROOT, "models/dev/gen_bench.py"),
+      warehouse,
+      String(PAIRS_PER_DAY),
+      String(pairs),
+    ]);
+    t = performance.now();
+    const inc = await runDbt(["build"], opts);
+    if (inc.exitCode !== 0) throw new Error(describeDbtFailure(inc));
+    return { messages, generateMs, fullMs: full.ms, dayMessages: PAIRS_PER_DAY * 2, incrementalMs: inc.ms };
+  } finally {
+    if (!values.keep) rmSync(dir, { recursive: true, force: true });
+    else console.log(`kept ${dir}`);
+  }
+}
+
+const sizes = values.sizes.split(",").map((s) => Number(s.trim()));
+const rows: Row[] = [];
+for (const size of sizes) {
+  console.log(`dbt build at ${size.toLocaleString("en")} messages ...`);
+  rows.push(await runSize(size));
+}
+console.log(
+  textTable(
+    ["messages", "generate", "full build", "new day", "incremental build"],
+    rows.map((r) => [
+      r.messages.toLocaleString("en"),
+      formatDuration(r.generateMs),
+      formatDuration(r.fullMs),
+      r.dayMessages.toLocaleString("en"),
+      formatDuration(r.incrementalMs),
+    ]),
+  ),
+);
+for (let i = 1; i < rows.length; i++) {
+  const a = rows[i - 1] as Row;
+  const b = rows[i] as Row;
+  console.log(
+    `growth ${a.messages.toLocaleString("en")} -> ${b.messages.toLocaleString("en")} (x${(b.messages / a.messages).toFixed(0)}): ` +
+      `full x${(b.fullMs / a.fullMs).toFixed(1)}, incremental x${(b.incrementalMs / a.incrementalMs).toFixed(1)}`,
+  );
+}

@@ -1,0 +1,103 @@
+-- Every conversational message with the conversation it belongs to (R21, R22).
+-- Definition (documented in fct_conversations): messages between one customer and the business,
+-- excluding broadcast campaign sends, are cut into sessions wherever
+-- `conversation_idle_hours` (24 h, WhatsApp's service window) pass without any message; a
+-- conversation is the part of a session from its first inbound (customer) message onwards.
+-- Business messages before the first inbound message of a session (a template, an order-status
+-- notification) are not part of a conversation: they opened no dialogue.
+-- Roles: customer (inbound), human (agent, business_app: staff in the Business app), bot (bot,
+-- automation: excluded from response times, R22), unknown (seen only in statuses).
+-- needs_reply: an inbound message that makes the customer wait (not a reaction, not a CSAT answer).
+
+with
+
+messages as (
+
+    select
+        message_id, customer_key, direction, sender_kind, agent_id, automation_id,
+        template_name, message_type, sent_at_utc, sent_date_local
+    from {{ ref('fct_messages') }}
+    where customer_key is not null
+      and sent_at_utc is not null
+      and sender_kind <> 'campaign'
+
+),
+
+csat_answers as (
+
+    select message_id
+    from {{ ref('int_messages__deduplicated') }}
+    where regexp_full_match(coalesce(interactive_reply_id, button_payload, ''), 'csat_[1-5]')
+
+),
+
+classified as (
+
+    select
+        m.*,
+        case
+            when m.direction = 'inbound' then 'customer'
+            when m.sender_kind in ('agent', 'business_app') then 'human'
+            when m.sender_kind in ('bot', 'automation') then 'bot'
+            else 'unknown'
+        end as actor,
+        m.direction = 'outbound' and coalesce(list_contains({{ varchar_list(var('csat_automation_ids')) }}, m.automation_id), false) as is_csat_survey,
+        m.direction = 'inbound' and a.message_id is not null as is_csat_answer,
+        m.direction = 'inbound' and a.message_id is null and coalesce(m.message_type, '') not in ('reaction', 'system', 'unsupported') as needs_reply,
+        lag(m.sent_at_utc) over (partition by m.customer_key order by m.sent_at_utc, m.message_id) as previous_at
+    from messages as m
+    left join csat_answers as a on a.message_id = m.message_id
+
+),
+
+sessions as (
+
+    select
+        *,
+        sum(case when previous_at is null or sent_at_utc - previous_at > interval {{ var('conversation_idle_hours') }} hour then 1 else 0 end)
+            over (partition by customer_key order by sent_at_utc, message_id rows unbounded preceding) as session_no
+    from classified
+
+),
+
+opened as (
+
+    select
+        *,
+        min(case when direction = 'inbound' then sent_at_utc end)
+            over (partition by customer_key, session_no) as first_inbound_at
+    from sessions
+
+),
+
+in_conversation as (
+
+    select
+        *,
+        -- the opening inbound message id (the window's first() may meet nulls first)
+        min(case when direction = 'inbound' and sent_at_utc = first_inbound_at then message_id end)
+            over (partition by customer_key, session_no) as opening_message_id
+    from opened
+    where first_inbound_at is not null
+      and sent_at_utc >= first_inbound_at
+
+)
+
+select
+    md5(opening_message_id) as conversation_id,
+    customer_key,
+    message_id,
+    direction,
+    actor,
+    sender_kind,
+    agent_id,
+    automation_id,
+    template_name,
+    message_type,
+    is_csat_survey,
+    is_csat_answer,
+    needs_reply,
+    sent_at_utc,
+    sent_date_local,
+    row_number() over (partition by customer_key, session_no order by sent_at_utc, message_id) as message_no
+from in_conversation

@@ -1,0 +1,123 @@
+-- R32: the Meta fee of every outbound message, in USD and in the business currency.
+-- Category: Meta's pricing_category from the status webhook when known, else the template
+-- category, else service. Free (cost 0):
+--   * service messages (free since Nov 2024);
+--   * pricing_type free_customer_service / free_entry_point from Meta;
+--   * when Meta did not say: utility templates inside the 24 h customer-service window (an inbound
+--     message from the customer in the 24 h before), and anything sent within 72 h of a
+--     click-to-WhatsApp entry (an inbound message with a referral) - the free entry point;
+--   * messages never delivered (per-message pricing charges on delivery).
+-- Rate: message_rate_card for the recipient's market (from the E.164 number) and category, the
+-- latest valid_from on or before the local send date.
+
+with
+
+outbound as (
+
+    select
+        m.message_id, m.customer_key, m.sent_at_utc, m.sent_date_local, m.campaign_id, m.template_name,
+        m.sender_kind, m.is_delivered, m.pricing_type,
+        case
+            when m.pricing_category in ('marketing', 'marketing_lite', 'utility', 'authentication', 'authentication_international', 'service')
+                then m.pricing_category
+            when m.template_category is not null then m.template_category
+            else 'service'
+        end as category,
+        coalesce({{ phone_country_of_e164('m.customer_key') }}, 'ZZ') as market_country
+    from {{ ref('fct_messages') }} as m
+    where m.direction = 'outbound' and m.sent_at_utc is not null
+
+),
+
+inbound as materialized (
+
+    select customer_key, sent_at_utc, referral_ctwa_clid is not null or referral_source_id is not null as is_entry_point
+    from {{ ref('fct_messages') }}
+    where direction = 'inbound' and customer_key is not null
+
+),
+
+last_inbound as (
+
+    select o.message_id, i.sent_at_utc as last_inbound_at
+    from outbound as o
+    asof left join inbound as i
+        on i.customer_key = o.customer_key and o.sent_at_utc >= i.sent_at_utc
+
+),
+
+last_entry as (
+
+    select o.message_id, i.sent_at_utc as last_entry_at
+    from outbound as o
+    asof left join (select * from inbound where is_entry_point) as i
+        on i.customer_key = o.customer_key and o.sent_at_utc >= i.sent_at_utc
+
+),
+
+rates as (
+
+    select * from {{ ref('message_rate_card') }}
+
+),
+
+classified as (
+
+    select
+        o.*,
+        coalesce(li.last_inbound_at > o.sent_at_utc - interval 24 hour, false) as in_service_window,
+        coalesce(le.last_entry_at > o.sent_at_utc - interval 72 hour, false) as in_free_entry_window
+    from outbound as o
+    left join last_inbound as li on li.message_id = o.message_id
+    left join last_entry as le on le.message_id = o.message_id
+
+),
+
+priced as (
+
+    select
+        c.*,
+        r.price_usd as list_price_usd,
+        r.is_free_in_service_window,
+        case
+            when not coalesce(c.is_delivered, false) then 'not_delivered'
+            when c.category = 'service' then 'service'
+            when c.pricing_type = 'free_customer_service' then 'free_customer_service'
+            when c.pricing_type = 'free_entry_point' then 'free_entry_point'
+            when c.pricing_type = 'regular' then 'regular'
+            when c.in_free_entry_window then 'free_entry_point'
+            when c.in_service_window and coalesce(r.is_free_in_service_window, false) then 'free_customer_service'
+            else 'regular'
+        end as billing
+    from classified as c
+    asof left join rates as r
+        on r.market_country = c.market_country
+        and r.pricing_category = c.category
+        and c.sent_date_local >= r.valid_from
+
+),
+
+fx as (
+
+    select * from {{ ref('fx_rates') }} where currency = '{{ var("business_currency") }}'
+
+)
+
+select
+    p.message_id,
+    p.customer_key,
+    p.market_country,
+    p.sent_at_utc,
+    p.sent_date_local,
+    p.campaign_id,
+    p.template_name,
+    p.sender_kind,
+    p.category as pricing_category,
+    p.billing,
+    p.billing = 'regular' as is_billable,
+    p.list_price_usd,
+    case when p.billing = 'regular' then coalesce(p.list_price_usd, 0) else 0 end as cost_usd,
+    case when p.billing = 'regular' then coalesce(p.list_price_usd, 0) else 0 end / nullif(bfx.usd_per_unit, 0) as cost_business,
+    '{{ var("business_currency") }}' as business_currency
+from priced as p
+asof left join fx as bfx on p.sent_date_local >= bfx.valid_from

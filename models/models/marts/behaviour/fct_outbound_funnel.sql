@@ -1,0 +1,84 @@
+-- One row per outbound message with its delivery funnel (R6, R21, R24, R28):
+-- sent -> delivered -> read -> replied within 72 h (var reply_window_hours; Interakt's "replied
+-- within 72 h"), failures with Meta's error code and label, and the message's Meta fee (R32).
+-- Stages are cumulative: read implies delivered (Meta sometimes skips the `delivered` status).
+-- replied: the customer's next inbound message (any type) came within 72 h of the send; a message
+-- followed by another send before the reply still counts (each send is credited).
+
+with
+
+outbound as (
+
+    select * from {{ ref('fct_messages') }}
+    where direction = 'outbound'
+
+),
+
+inbound as (
+
+    select customer_key, sent_at_utc, message_id
+    from {{ ref('fct_messages') }}
+    where direction = 'inbound' and customer_key is not null
+
+),
+
+next_inbound as (
+
+    select o.message_id, i.sent_at_utc as next_inbound_at, i.message_id as next_inbound_message_id
+    from outbound as o
+    asof left join inbound as i
+        on i.customer_key = o.customer_key and i.sent_at_utc > o.sent_at_utc
+
+),
+
+errors as (
+
+    select * from {{ ref('meta_error_codes') }}
+
+),
+
+costs as (
+
+    select message_id, pricing_category, billing, cost_usd, cost_business from {{ ref('int_messages__costed') }}
+
+)
+
+select
+    o.message_id,
+    o.customer_key,
+    o.sent_at_utc,
+    o.sent_date_local,
+    o.sent_hour_local,
+    o.sent_weekday_local,
+    o.sender_kind,
+    o.agent_id,
+    o.automation_id,
+    o.template_name,
+    o.template_category,
+    o.campaign_id,
+    o.message_type,
+    o.status,
+    o.status <> 'failed' and (o.status_sent_at is not null or o.is_delivered) as is_sent,
+    coalesce(o.is_delivered, false) as is_delivered,
+    coalesce(o.is_read, false) as is_read,
+    o.status = 'failed' as is_failed,
+    o.status = 'unknown' as is_status_pending,
+    n.next_inbound_at is not null and n.next_inbound_at <= o.sent_at_utc + interval {{ var('reply_window_hours') }} hour as is_replied,
+    case when n.next_inbound_at <= o.sent_at_utc + interval {{ var('reply_window_hours') }} hour then n.next_inbound_message_id end as reply_message_id,
+    case when n.next_inbound_at <= o.sent_at_utc + interval {{ var('reply_window_hours') }} hour
+         then epoch(n.next_inbound_at) - epoch(o.sent_at_utc) end as reply_after_seconds,
+    o.delivered_at,
+    o.read_at,
+    epoch(o.read_at) - epoch(o.sent_at_utc) as read_after_seconds,
+    o.read_at is not null and o.read_at <= o.sent_at_utc + interval {{ var('unread_after_hours') }} hour as is_read_within_24h,
+    o.failed_at,
+    o.error_code,
+    case when o.status = 'failed' then coalesce(e.error_label, 'Unknown error') end as error_label,
+    c.pricing_category,
+    c.billing,
+    coalesce(c.cost_usd, 0) as cost_usd,
+    coalesce(c.cost_business, 0) as cost_business
+from outbound as o
+left join next_inbound as n on n.message_id = o.message_id
+left join errors as e on e.error_code = o.error_code
+left join costs as c on c.message_id = o.message_id

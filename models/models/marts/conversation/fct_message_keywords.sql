@@ -1,0 +1,85 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='message_id',
+        on_schema_change='fail',
+    )
+}}
+
+-- One row per inbound message x keyword topic it mentions (R7 hot-keywords field, R15 automatic
+-- tags, R23 hot-keyword frequency). The dictionary is the keyword_dictionary seed (230+ keywords in
+-- English, Traditional and Simplified Chinese, Korean and Portuguese, grouped into the topics of
+-- keyword_topics). Matching: `contains` keywords (Chinese, Korean) match anywhere in the
+-- lower-cased text; `word` keywords (English, Portuguese) match whole words or phrases: the text's
+-- non-letter/non-digit characters become spaces and the keyword must sit between spaces.
+-- A message counts once per topic however many of the topic's keywords it has.
+-- Incremental: messages already tagged are never re-read (their text cannot change); after a
+-- dictionary change run `dbt build --full-refresh -s fct_message_keywords+`.
+
+with
+
+messages as (
+
+    select message_id, customer_key, sent_at_utc, sent_date_local, text
+    from {{ ref('fct_messages') }}
+    where direction = 'inbound'
+      and text is not null
+      and length(text) > 0
+    {% if is_incremental() %}
+      and message_id not in (select message_id from {{ this }})
+    {% endif %}
+
+),
+
+prepared as (
+
+    select
+        *,
+        lower(text) as text_lower,
+        ' ' || regexp_replace(lower(text), '[^\p{L}\p{N}'']+', ' ', 'g') || ' ' as text_words
+    from messages
+
+),
+
+dictionary as (
+
+    select
+        lower(keyword) as keyword,
+        topic,
+        language,
+        match_type,
+        ' ' || regexp_replace(lower(keyword), '[^\p{L}\p{N}'']+', ' ', 'g') || ' ' as keyword_words
+    from {{ ref('keyword_dictionary') }}
+
+),
+
+matches as (
+
+    select
+        p.message_id,
+        p.customer_key,
+        p.sent_at_utc,
+        p.sent_date_local,
+        d.topic,
+        d.keyword,
+        d.language
+    from prepared as p
+    inner join dictionary as d
+        on case
+            when d.match_type = 'word' then contains(p.text_words, d.keyword_words)
+            else contains(p.text_lower, d.keyword)
+        end
+
+)
+
+select
+    message_id,
+    topic,
+    any_value(customer_key) as customer_key,
+    any_value(sent_at_utc) as sent_at_utc,
+    any_value(sent_date_local) as sent_date_local,
+    list(distinct keyword order by keyword) as keywords,
+    list(distinct language order by language) as languages
+from matches
+group by message_id, topic
