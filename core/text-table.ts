@@ -14,7 +14,9 @@ export function textTable(
   const numeric = columns.map(
     (_, i) => cells.length > 0 && cells.every((r) => /^-?\d+(\.\d+)?(e[+-]?\d+)?$|^NULL$/i.test(r[i] ?? "")),
   );
-  const widths = columns.map((c, i) => Math.min(maxWidth, Math.max(c.length, ...cells.map((r) => (r[i] ?? "").length))));
+  const widths = columns.map((c, i) =>
+    Math.min(maxWidth, Math.max(c.length, ...cells.map((r) => (r[i] ?? "").length))),
+  );
   const fit = (s: string, w: number) => (s.length > w ? s.slice(0, w - 1) + "…" : s);
   const pad = (s: string, i: number) =>
     numeric[i] ? fit(s, widths[i]!).padStart(widths[i]!) : fit(s, widths[i]!).padEnd(widths[i]!);
