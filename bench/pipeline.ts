@@ -15,12 +15,14 @@ import { noProgress } from "../core/progress.ts";
 import { textTable } from "../core/text-table.ts";
 import { withWarehouse } from "../core/warehouse.ts";
 import { listLanded } from "../ingest/load/landing-files.ts";
+import { stepMl } from "../ml/cli.ts";
 import { stepDashboards, stepDemo, stepIngest, stepTransform, type PipelineContext } from "../scheduler/pipeline.ts";
 
 const { values } = parseArgs({
   options: {
-    small: { type: "string", default: "400" },
-    large: { type: "string", default: "4000" },
+    // about 20k and 200k messages over 60 days
+    small: { type: "string", default: "1300" },
+    large: { type: "string", default: "13000" },
     days: { type: "string", default: "60" },
     keep: { type: "boolean", default: false },
   },
@@ -66,6 +68,7 @@ async function runScale(customers: number, days: number): Promise<ScaleResult> {
     const files = listLanded(dir, ctx.loaded.home.landing.webhooks).map((f) => f.abs);
     const baselineMs = await bareDuckdbBaseline(files);
     stages.transform = (await stepTransform(ctx)).ms;
+    stages.ml = (await stepMl(ctx)).ms;
     stages.dashboards = (await stepDashboards(ctx)).ms;
     const messages = await withWarehouse(ctx.loaded.home.warehouse, { readOnly: true }, (wh) =>
       wh.scalar<number>("select count(*)::double from marts.fct_messages"),
