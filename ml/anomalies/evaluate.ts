@@ -3,7 +3,7 @@
  * benchmarks only). A true anomaly covers the local dates from its start to its end; detections
  * on the overall series ("all") of the same metric within `toleranceDays` count as hits.
  */
-import { scoreDetections, type DetectionScore } from "../anomaly.ts";
+import { dayNumber, scoreDetections, type DetectionScore } from "../anomaly.ts";
 import type { AnomalyRow } from "./run.ts";
 
 export interface InjectedAnomaly {
@@ -30,8 +30,12 @@ export function injectedDates(a: InjectedAnomaly, timezone: string): string[] {
 }
 
 export interface GroundTruthScore {
+  /** Date-level scores per injected metric (detections on that metric's overall series). */
   perMetric: Record<string, DetectionScore>;
+  /** Date-level, all injected metrics pooled: precision is the share of flagged days that are real. */
   overall: DetectionScore;
+  /** Event-level recall: an injected anomaly is found when any of its days (± tolerance) is flagged. */
+  events: { found: number; total: number; recall: number };
 }
 
 export function scoreAgainstGroundTruth(
@@ -58,5 +62,21 @@ export function scoreAgainstGroundTruth(
   const precision = tp + fp > 0 ? tp / (tp + fp) : 1;
   const recall = tp + fn > 0 ? tp / (tp + fn) : 1;
   const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-  return { perMetric, overall: { truePositives: tp, falsePositives: fp, falseNegatives: fn, precision, recall, f1 } };
+  let found = 0;
+  for (const a of injected) {
+    const days = injectedDates(a, timezone).map(dayNumber);
+    const hit = detected.some(
+      (d) =>
+        d.metric === a.metric &&
+        d.dimension === "all" &&
+        d.direction !== "drop" &&
+        days.some((t) => Math.abs(dayNumber(d.metric_date) - t) <= toleranceDays),
+    );
+    if (hit) found++;
+  }
+  return {
+    perMetric,
+    overall: { truePositives: tp, falsePositives: fp, falseNegatives: fn, precision, recall, f1 },
+    events: { found, total: injected.length, recall: injected.length > 0 ? found / injected.length : 1 },
+  };
 }

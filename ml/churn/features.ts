@@ -112,15 +112,16 @@ export const FEATURES: readonly FeatureDef[] = [
     name: "complaint_msgs_90d",
     whatsapp: true,
     riskDirection: 1,
-    description: "Messages tagged complaint or refund/return, last 90 days",
+    description: "Messages tagged complaint (the mart's complaint tag, as in complaint_rate), last 90 days",
     reason: (v) => `${v} complaint messages in 90 days`,
   },
   {
-    name: "price_msgs_90d",
+    name: "discount_mentions_asof",
     whatsapp: true,
     riskDirection: 1,
-    description: "Messages about price or discounts, last 90 days (price sensitivity)",
-    reason: (v) => `price-sensitive: ${v} price/discount questions in 90 days`,
+    description:
+      "Messages mentioning a discount before the as-of date (dim_customers.discount_mentions as of then; >= 3 = is_price_sensitive, R15)",
+    reason: (v) => (v >= 3 ? `price-sensitive: ${v} discount questions` : `${v} discount questions`),
   },
   {
     name: "product_questions_7d",

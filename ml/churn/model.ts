@@ -18,6 +18,18 @@ export const DEFAULT_FOREST: ForestOptions = {
   treeOptions: { maxDepth: 10, minNumSamples: 60, gainThreshold: 0 },
 };
 
+/**
+ * Forest settings tried per feature set; the one with the best ROC AUC + PR AUC on the
+ * calibration slice (later than every training date, earlier than the test date) is used.
+ * The test date is never looked at when choosing.
+ */
+export const FOREST_GRID: ForestOptions[] = [
+  DEFAULT_FOREST,
+  { ...DEFAULT_FOREST, maxFeatures: 0.6, treeOptions: { maxDepth: 6, minNumSamples: 100, gainThreshold: 0 } },
+  { ...DEFAULT_FOREST, maxFeatures: 0.4, treeOptions: { maxDepth: 14, minNumSamples: 20, gainThreshold: 0 } },
+  { ...DEFAULT_FOREST, maxFeatures: 0.6, treeOptions: { maxDepth: 12, minNumSamples: 30, gainThreshold: 0 } },
+];
+
 export type ModelName = "forest" | "logistic" | "rule_r16_silent_60d" | "rule_r27_frequency_sentiment";
 
 export interface ModelEvaluation {
@@ -88,6 +100,9 @@ export interface ComparisonResult {
   columns: string[];
   importance: number[];
   trainSeconds: number;
+  /** The forest settings chosen on the calibration slice, and every candidate's validation score. */
+  forestOptions: ForestOptions;
+  tuning: { options: ForestOptions; validationRocAuc: number; validationPrAuc: number }[];
 }
 
 function quantiles(values: number[], k = 101): number[] {
@@ -106,7 +121,7 @@ export function compareModels(
   test: readonly FeatureRow[],
   set: FeatureSet,
   markets: readonly string[],
-  forestOptions: ForestOptions = DEFAULT_FOREST,
+  forestOptions: ForestOptions | readonly ForestOptions[] = FOREST_GRID,
 ): ComparisonResult {
   const names = featureNames(set);
   const xTrain = toMatrix(train, names, markets);
@@ -116,7 +131,22 @@ export function compareModels(
   const yCal = labels(cal);
   const yTest = labels(test);
   const started = performance.now();
-  const forest = trainForest(xTrain, yTrain, forestOptions);
+  const grid = Array.isArray(forestOptions) ? forestOptions : [forestOptions as ForestOptions];
+  let forest: ReturnType<typeof trainForest> | undefined;
+  let chosen = grid[0]!;
+  let bestScore = -Infinity;
+  const tuning: { options: ForestOptions; validationRocAuc: number; validationPrAuc: number }[] = [];
+  for (const options of grid) {
+    const candidate = trainForest(xTrain, yTrain, options);
+    const v = binaryReport(yCal, candidate.predictProbabilityFast(xCal));
+    tuning.push({ options, validationRocAuc: v.rocAuc, validationPrAuc: v.prAuc });
+    if (v.rocAuc + v.prAuc > bestScore) {
+      bestScore = v.rocAuc + v.prAuc;
+      forest = candidate;
+      chosen = options;
+    }
+  }
+  if (!forest) throw new RangeError("empty forest grid");
   const trainSeconds = (performance.now() - started) / 1000;
   const platt = fitPlatt(forest.predictProbabilityFast(xCal), yCal);
   const pForest = applyPlatt(platt, forest.predictProbabilityFast(xTest));
@@ -148,6 +178,8 @@ export function compareModels(
     columns: matrixColumns(names, markets),
     importance: forest.featureImportance(),
     trainSeconds,
+    forestOptions: chosen,
+    tuning,
   };
 }
 

@@ -24,13 +24,7 @@ import {
   type FeatureSet,
 } from "./features.ts";
 import { modelCard } from "./model-card.ts";
-import {
-  compareModels,
-  DEFAULT_FOREST,
-  reasonReferences,
-  type ComparisonResult,
-  type SavedChurnModel,
-} from "./model.ts";
+import { compareModels, FOREST_GRID, reasonReferences, type ComparisonResult, type SavedChurnModel } from "./model.ts";
 import type { ForestOptions } from "../forest/index.ts";
 
 export interface TrainOptions {
@@ -141,11 +135,11 @@ export async function trainChurn(
     }
   }
   const markets = frequentMarkets(train);
-  const forestOptions = opts.forest ?? DEFAULT_FOREST;
   const comparisons = (["whatsapp_and_orders", "orders_only"] as FeatureSet[]).map((set) =>
-    compareModels(train, cal, test, set, markets, forestOptions),
+    compareModels(train, cal, test, set, markets, opts.forest ?? FOREST_GRID),
   );
   const main = comparisons[0]!;
+  const forestOptions = main.forestOptions;
   const model: SavedChurnModel = {
     kind: "scrm-churn",
     version,

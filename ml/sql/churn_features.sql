@@ -23,6 +23,9 @@ from marts.fct_orders as o
 where o.customer_key is not null and o.ordered_at_utc is not null and coalesce(o.order_status, '') <> 'cancelled';
 
 -- Each inbound message with the first business reply at or after it (agents, bots, the app).
+-- Response times the customer experienced: fct_conversations.first_response_seconds / avg_reply_seconds
+-- are final-state per conversation (a reply sent after as_of_at is already in them), so the
+-- as-of features below are derived from the message mart, cut at as_of_at.
 create or replace temp table ml_feat_replied as
 with replies as (
     select customer_key, sent_at_utc
@@ -64,6 +67,8 @@ from ml_feat_population as p
 inner join ml_feat_inbound as i on i.customer_key = p.customer_key and i.sent_at_utc < p.as_of_at
 group by all;
 
+-- Read rate: agg_kpi_daily.read_rate is a daily business-wide ratio, not per customer; this is
+-- the same definition (read / delivered, R24) per customer, counting only reads before as_of_at.
 create or replace temp table ml_feat_outbound_agg as
 select p.as_of_at, p.customer_key,
        count(*) filter (where m.sent_at_utc >= p.as_of_at - interval 30 day) as outbound_30d,
@@ -84,14 +89,24 @@ inner join ml_feat_replied as r
     on r.customer_key = p.customer_key and r.sent_at_utc < p.as_of_at and r.sent_at_utc >= p.as_of_at - interval 90 day
 group by all;
 
+-- Keyword tags, defined once in marts.fct_message_keywords (per message, with its send time), so
+-- they can be cut at as_of_at. The customer-level mart columns built from the same tags
+-- (dim_customers.is_price_sensitive / discount_mentions / hot_keywords, fct_conversations.has_complaint)
+-- are computed over ALL history (or over a whole conversation that may run past as_of_at) and
+-- would leak the future into training rows, so they are NOT used here; instead their
+-- definitions are re-applied as of as_of_at:
+--   complaint_msgs_90d     = messages with topic 'complaint' (the tag behind fct_conversations.has_complaint
+--                            and agg_kpi_daily.complaint_rate), last 90 days;
+--   discount_mentions_asof = messages with topic 'discount' before as_of_at (dim_customers.discount_mentions
+--                            as of that time; >= 3 is dim_customers.is_price_sensitive, R15).
 create or replace temp table ml_feat_keywords as
 select p.as_of_at, p.customer_key,
-       count(distinct k.message_id) filter (where k.topic in ('complaint', 'refund_return')) as complaint_msgs_90d,
-       count(distinct k.message_id) filter (where k.topic in ('price', 'discount', 'too_expensive', 'quote', 'instalment')) as price_msgs_90d,
+       count(distinct k.message_id) filter (where k.topic = 'complaint' and k.sent_at_utc >= p.as_of_at - interval 90 day) as complaint_msgs_90d,
+       count(distinct k.message_id) filter (where k.topic = 'discount') as discount_mentions_asof,
        count(distinct k.message_id) filter (where k.topic in ('product_inquiry', 'price', 'size', 'purchase_intent') and k.sent_at_utc >= p.as_of_at - interval 7 day) as product_questions_7d
 from ml_feat_population as p
 inner join ml_keywords as k
-    on k.customer_key = p.customer_key and k.sent_at_utc < p.as_of_at and k.sent_at_utc >= p.as_of_at - interval 90 day
+    on k.customer_key = p.customer_key and k.sent_at_utc < p.as_of_at
 group by all;
 
 create or replace temp table ml_feat_sentiment as
@@ -170,7 +185,7 @@ select
     coalesce(r.avg_response_minutes_90d, -1)::double as avg_response_minutes_90d,
     coalesce(r.unanswered_share_90d, -1)::double as unanswered_share_90d,
     coalesce(k.complaint_msgs_90d, 0)::double as complaint_msgs_90d,
-    coalesce(k.price_msgs_90d, 0)::double as price_msgs_90d,
+    coalesce(k.discount_mentions_asof, 0)::double as discount_mentions_asof,
     coalesce(k.product_questions_7d, 0)::double as product_questions_7d,
     coalesce(s.sentiment_recent, 0.5)::double as sentiment_recent,
     coalesce(s.sentiment_min_30d, 0.5)::double as sentiment_min_30d,

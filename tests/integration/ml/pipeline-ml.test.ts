@@ -54,5 +54,6 @@ describe("stepMl on a small demo (80 customers x 35 days)", () => {
     console.log("anomaly detection on the 35-day demo:", JSON.stringify(score));
     expect(score.perMetric.complaint_rate!.recall).toBeGreaterThanOrEqual(0.5);
     expect(score.overall.precision).toBeGreaterThan(0.2);
+    expect(score.events.recall).toBeGreaterThanOrEqual(0.5);
   });
 });
