@@ -66,13 +66,16 @@ export function barChart(rows, { width, unit = "count", fill, label, sort = true
   const defined = rows.filter((r) => r.value != null && Number.isFinite(r.value));
   if (defined.length === 0) return emptyState("No data in this range.");
   const longest = Math.max(...defined.map((r) => String(r.label).length));
+  // Labels get up to 45% of the width; longer ones are shortened (the tooltip has them whole).
+  const left = marginLeft ?? Math.min(Math.max(80, (width ?? 640) * 0.45), 12 + longest * 6.2);
+  const fits = Math.max(6, Math.floor((left - 12) / 6.2));
   return Plot.plot({
     width,
     height: Math.max(80, 24 * new Set(defined.map((r) => r.label)).size + 40),
-    marginLeft: marginLeft ?? Math.min(160, 12 + longest * 6.5),
+    marginLeft: left,
     marginRight: 48,
     x: { grid: true, label: null, tickFormat: tickFormat(unit), ticks: width < 420 ? 3 : 6 },
-    y: { label: null },
+    y: { label: null, tickFormat: (v) => (String(v).length > fits ? `${String(v).slice(0, fits - 1)}…` : String(v)) },
     color: fill ? { legend: true, type: "categorical" } : undefined,
     marks: [
       Plot.barX(defined, {
@@ -112,7 +115,14 @@ export function stackedBars(rows, { width, unit = "count", group = "group", inte
     y: { grid: true, label: null, tickFormat: tickFormat(unit) },
     color: { legend: true, type: "categorical" },
     marks: [
-      Plot.rectY(defined, { x: "date", interval, y: "value", fill: group, tip: true, insetLeft: 0.5, insetRight: 0.5 }),
+      // One column segment per group and interval (daily rows are summed into it, not stacked as slivers).
+      Plot.rectY(
+        defined,
+        Plot.binX(
+          { y: "sum" },
+          { x: "date", interval, y: "value", fill: group, tip: true, insetLeft: 0.5, insetRight: 0.5 },
+        ),
+      ),
       Plot.ruleY([0]),
     ],
   });
@@ -141,9 +151,9 @@ export function heatmap(rows, { width, unit = "count", label = "Inbound messages
       Plot.cell(rows, {
         x: "hour",
         y: "weekday",
-        fill: (d) => d.value / total,
+        fill: (d) => d.share ?? d.value / total,
         title: (d) =>
-          `${WEEKDAYS[d.weekday - 1]} ${String(d.hour).padStart(2, "0")}:00\n${label}: ${formatValue(d.value, unit)} (${((d.value / total) * 100).toFixed(1)}% of the week)`,
+          `${WEEKDAYS[d.weekday - 1]} ${String(d.hour).padStart(2, "0")}:00\n${label}: ${formatValue(d.value, unit)} (${((d.share ?? d.value / total) * 100).toFixed(1)}% of the week)`,
         tip: true,
       }),
     ],

@@ -32,8 +32,8 @@ export async function createFixtureWarehouse(path: string, opts: FixtureOptions 
       select d::date as date, (row_number() over (order by d))::integer as i
       from generate_series(date '${endDate}' - interval ${days - 1} day, date '${endDate}', interval 1 day) t(d)`);
     // Daily KPIs in the mart's contract (models/models/marts/agg_kpi_daily.sql): overall rows have
-    // dimension = dimension_value = 'all'; ratios carry numerator and denominator; revenue exists
-    // only per currency. Weekly seasonality plus slow growth, deterministic.
+    // dimension = dimension_value = 'all'; ratios carry numerator and denominator; revenue per currency
+    // and, converted, in the business currency. Weekly seasonality plus slow growth, deterministic.
     await run(`create or replace table marts.agg_kpi_daily as
       with base as (
         select date, i,
@@ -61,6 +61,9 @@ export async function createFixtureWarehouse(path: string, opts: FixtureOptions 
       union all
       select date, 'revenue', 'currency', c, round(21 * f * rate + (i * 97) % 61, 2), round(21 * f * rate + (i * 97) % 61, 2), null, 'amount'
       from base, (values ('HKD', 680.0), ('TWD', 2700.0)) cur(c, rate)
+      union all
+      select date, 'revenue_business', 'all', 'all', round(21 * f * 680 + (i * 97) % 61, 2), round(21 * f * 680 + (i * 97) % 61, 2), null, 'amount'
+      from base
       union all
       -- a daily median the marts may add later; the page prefers conversation-level rows when present
       select date, 'median_first_response_seconds', 'all', 'all', 200 + (i * 29) % 140, null, null, 'seconds' from base`);

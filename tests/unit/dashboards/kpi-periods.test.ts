@@ -68,7 +68,7 @@ describe("summarise", () => {
   });
 
   it("expands a metric given only per slice into one KPI per slice", () => {
-    expect(specsFor(["orders", "revenue:TWD", "revenue:HKD"]).map((s) => s.label)).toEqual([
+    expect(specsFor(["orders", "revenue_business:TWD", "revenue_business:HKD"]).map((s) => s.label)).toEqual([
       "Orders",
       "Revenue (HKD)",
       "Revenue (TWD)",
@@ -84,9 +84,9 @@ describe("summarise", () => {
   });
 
   it("gives no percentage change from zero, and skips metrics the mart does not have", () => {
-    const points = series("revenue", "2026-01-01", [0, 0, 5, 5]);
+    const points = series("revenue_business", "2026-01-01", [0, 0, 5, 5]);
     const out = summarise(points, HEADLINE_METRICS, "2026-01-04", [2]);
-    expect(out.map((k) => k.metric)).toEqual(["revenue"]);
+    expect(out.map((k) => k.metric)).toEqual(["revenue_business"]);
     expect(out[0]!.periods[0]).toMatchObject({ change: 10, changePct: null });
   });
 
