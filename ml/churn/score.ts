@@ -5,7 +5,6 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import type { Warehouse } from "../../core/warehouse.ts";
-import { createRng } from "../rng.ts";
 import { computeFeatures, dataEnd, refreshSentiment, refreshTreatments, type FeatureRow } from "./features.ts";
 import { predictSaved, reasonsFor, type SavedChurnModel } from "./model.ts";
 
@@ -16,7 +15,7 @@ export const ACTION_TAG_PREFIX = "scrm:action-";
 export interface ScoreOptions {
   /** Fraction of targeted customers held out (not tagged, not exported); 0 = none. Default 0.1. */
   holdoutFraction?: number;
-  /** Seed of the hold-out draw (default: derived from the run id). */
+  /** Seed of the hold-out assignment (default: derived from the scoring month, so it is stable within a month). */
   holdoutSeed?: number;
   /** Which CRM the tags are for (crm_sync.desired_tags.crm); default: the CRM of each record key. */
   crm?: string;
@@ -118,7 +117,11 @@ export async function scoreChurn(wh: Warehouse, now: Date, opts: ScoreOptions = 
   if (rows.length === 0) return { status: "skipped", message: "no customer in scope to score", ...empty };
   const { score, probability } = predictSaved(model, rows);
   const fraction = opts.holdoutFraction ?? 0.1;
-  const rng = createRng(opts.holdoutSeed ?? seedOf(runId));
+  // The hold-out is a hash of the customer and a seed that changes monthly, not a fresh draw per
+  // run: a daily re-score must not move customers in and out of the control group (their CRM
+  // tags would flap and the uplift measurement would be meaningless).
+  const holdoutSalt = opts.holdoutSeed ?? seedOf(`holdout-${now.toISOString().slice(0, 7)}`);
+  const inHoldout = (customerKey: string) => (seedOf(`${holdoutSalt}:${customerKey}`) >>> 0) / 2 ** 32 < fraction;
   const scoreDate = now.toISOString().slice(0, 10);
   const bands: Record<string, number> = {};
   let holdout = 0;
@@ -151,7 +154,7 @@ export async function scoreChurn(wh: Warehouse, now: Date, opts: ScoreOptions = 
         const rec = recommend(band, row);
         const reasons = reasonsFor(model, row, 3);
         const record = splitRecordKey(row.primary_crm_contact_key);
-        const isHoldout = rec.tags.length > 0 && fraction > 0 && rng.next() < fraction;
+        const isHoldout = rec.tags.length > 0 && fraction > 0 && inHoldout(row.customer_key);
         if (isHoldout) {
           holdout++;
           held.push({ customer: row.customer_key, recordId: record?.recordId ?? null, band });

@@ -180,5 +180,20 @@ describe("churn features, scores and exports on a small warehouse", () => {
     for (const id of noOptIn) expect(ids).not.toContain(id);
     const all = await exportChurnList(wh, join(dir, "exports2"), now, { includeLow: true, includeNoOptIn: true });
     expect(all.rows).toBeGreaterThan(exp.rows);
+
+    // Daily re-scoring keeps the same control group within a month (tags must not flap).
+    const heldOn = async (day: Date) => {
+      await scoreChurn(wh, day, { holdoutFraction: 0.3 });
+      const rows = await wh.rows<{ customer_key: string }>(
+        "select customer_key from ml.churn_scores where is_holdout and score_date = $1::date order by 1",
+        [day.toISOString().slice(0, 10)],
+      );
+      return rows.map((r) => r.customer_key);
+    };
+    const dayA = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 10));
+    const dayB = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 11));
+    const heldA = await heldOn(dayA);
+    expect(heldA.length).toBeGreaterThan(0);
+    expect(await heldOn(dayB)).toEqual(heldA);
   });
 });
