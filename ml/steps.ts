@@ -9,6 +9,7 @@ import {
   exportChurnCommand,
   exportUnreadCommand,
   scoreCommand,
+  stepMl,
   trainIfNeededCommand,
 } from "./cli.ts";
 
@@ -42,6 +43,15 @@ export function registerMlSteps(registry: StepRegistry = defaultRegistry): StepR
         return { detail: `${c.message}; ${u.message}`, rowsOut: c.rows + u.rows };
       },
       { description: "win-back list and R29 unread list (CSV + Parquet)" },
+    );
+  if (!has("ml"))
+    registry.register(
+      "ml",
+      async (ctx) => {
+        const r = await stepMl(ctx);
+        return { detail: r.detail };
+      },
+      { description: "everything ML after a build: train if needed, score, exports, anomalies (scrm run)" },
     );
   if (!has("anomalies"))
     registry.register(
