@@ -20,10 +20,10 @@ import { stepDashboards, stepDemo, stepIngest, stepTransform, type PipelineConte
 
 const { values } = parseArgs({
   options: {
-    // about 20k and 200k messages over 60 days
-    small: { type: "string", default: "1300" },
-    large: { type: "string", default: "13000" },
-    days: { type: "string", default: "60" },
+    // about 20k and 200k messages over 150 days (long enough for the churn model to train)
+    small: { type: "string", default: "530" },
+    large: { type: "string", default: "5300" },
+    days: { type: "string", default: "150" },
     keep: { type: "boolean", default: false },
   },
 });
