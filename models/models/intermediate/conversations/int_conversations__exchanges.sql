@@ -1,9 +1,19 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='customer_key',
+    )
+}}
+
 -- One row per exchange (R22 "reply time per exchange"; Chatwoot's reply_time event): a customer
 -- waiting period inside a conversation. It starts at the first needs_reply inbound message after
 -- the previous human reply (Chatwoot's waiting_since) and ends at the next human reply (agent or
 -- staff in the Business app). Bot and automation messages do not end it: they are excluded from
 -- response times (R22; respond.io and Trengo exclude workflow/bot replies too). An exchange with
 -- no human reply in the conversation is unanswered (replied_at null).
+-- Incremental: the exchanges of every customer touched since the last run are recomputed
+-- (delete+insert by customer_key; an exchange never spans conversations, hence customers).
 
 with
 
@@ -16,6 +26,9 @@ messages as materialized (
         sum(case when actor = 'human' then 1 else 0 end)
             over (partition by conversation_id order by sent_at_utc, message_id rows unbounded preceding) as humans_before
     from {{ ref('int_conversations__messages') }}
+    {% if is_incremental() %}
+    where customer_key in ({{ touched_customers(ref('int_conversations__messages')) }})
+    {% endif %}
 
 ),
 
@@ -27,7 +40,8 @@ waits as materialized (
         humans_before,
         min(sent_at_utc) as waiting_since,
         count(*)::integer as customer_messages,
-        arg_min(message_id, sent_at_utc) as first_customer_message_id
+        arg_min(message_id, sent_at_utc) as first_customer_message_id,
+        max(last_loaded_at) as last_loaded_at
     from messages
     where needs_reply
     group by conversation_id, humans_before
@@ -74,6 +88,7 @@ exchanges as materialized (
         row_number() over (partition by w.conversation_id order by w.waiting_since) :: integer as exchange_no,
         w.first_customer_message_id,
         w.customer_messages,
+        w.last_loaded_at,
         w.waiting_since,
         b.first_bot_reply_at,
         h.reply_message_id,
@@ -113,6 +128,7 @@ select
     e.agent_id,
     e.replied_at is not null as is_replied,
     e.reply_seconds,
-    case when e.replied_at is not null then coalesce(b.business_seconds, 0) end as reply_seconds_business
+    case when e.replied_at is not null then coalesce(b.business_seconds, 0) end as reply_seconds_business,
+    e.last_loaded_at
 from exchanges as e
 left join business as b on b.exchange_id = e.exchange_id

@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='customer_key',
+    )
+}}
+
 -- Every conversational message with the conversation it belongs to (R21, R22).
 -- Definition (documented in fct_conversations): messages between one customer and the business,
 -- excluding broadcast campaign sends, are cut into sessions wherever
@@ -8,6 +16,9 @@
 -- Roles: customer (inbound), human (agent, business_app: staff in the Business app), bot (bot,
 -- automation: excluded from response times, R22), unknown (seen only in statuses).
 -- needs_reply: an inbound message that makes the customer wait (not a reaction, not a CSAT answer).
+-- Incremental: every message of each customer touched by data loaded since the last run is
+-- recomputed (delete+insert by customer_key); sessions never span customers, so this equals a
+-- full refresh.
 
 with
 
@@ -15,11 +26,14 @@ messages as (
 
     select
         message_id, customer_key, direction, sender_kind, agent_id, automation_id,
-        template_name, message_type, sent_at_utc, sent_date_local
+        template_name, message_type, sent_at_utc, sent_date_local, last_loaded_at
     from {{ ref('fct_messages') }}
     where customer_key is not null
       and sent_at_utc is not null
       and sender_kind <> 'campaign'
+    {% if is_incremental() %}
+      and customer_key in ({{ touched_customers(ref('fct_messages'), old_keys_by_message=true) }})
+    {% endif %}
 
 ),
 
@@ -99,5 +113,6 @@ select
     needs_reply,
     sent_at_utc,
     sent_date_local,
-    row_number() over (partition by customer_key, session_no order by sent_at_utc, message_id) as message_no
+    row_number() over (partition by customer_key, session_no order by sent_at_utc, message_id) as message_no,
+    last_loaded_at
 from in_conversation

@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='message_id',
+    )
+}}
+
 -- R32: the Meta fee of every outbound message, in USD and in the business currency.
 -- Category: Meta's pricing_category from the status webhook when known, else the template
 -- category, else service. Free (cost 0):
@@ -9,8 +17,20 @@
 --   * messages never delivered (per-message pricing charges on delivery).
 -- Rate: message_rate_card for the recipient's market (from the E.164 number) and category, the
 -- latest valid_from on or before the local send date.
+-- Incremental: the outbound messages of every customer touched by data loaded since the last run
+-- (and new messages without a customer) are recomputed, delete+insert by message_id; a message's
+-- cost depends only on itself and its customer's earlier inbound messages. After a rate card or
+-- fx change run `dbt build --full-refresh -s int_messages__costed+`.
 
 with
+
+{% if is_incremental() %}
+touched as materialized (
+
+    {{ touched_customers(ref('fct_messages')) }}
+
+),
+{% endif %}
 
 outbound as (
 
@@ -23,9 +43,14 @@ outbound as (
             when m.template_category is not null then m.template_category
             else 'service'
         end as category,
-        coalesce({{ phone_country_of_e164('m.customer_key') }}, 'ZZ') as market_country
+        coalesce({{ phone_country_of_e164('m.customer_key') }}, 'ZZ') as market_country,
+        m.last_loaded_at
     from {{ ref('fct_messages') }} as m
     where m.direction = 'outbound' and m.sent_at_utc is not null
+    {% if is_incremental() %}
+      and (m.customer_key in (select customer_key from touched)
+           or (m.customer_key is null and m.last_loaded_at > {{ load_watermark() }}))
+    {% endif %}
 
 ),
 
@@ -34,6 +59,9 @@ inbound as materialized (
     select customer_key, sent_at_utc, referral_ctwa_clid is not null or referral_source_id is not null as is_entry_point
     from {{ ref('fct_messages') }}
     where direction = 'inbound' and customer_key is not null
+    {% if is_incremental() %}
+      and customer_key in (select customer_key from touched)
+    {% endif %}
 
 ),
 
@@ -118,6 +146,7 @@ select
     p.list_price_usd,
     case when p.billing = 'regular' then coalesce(p.list_price_usd, 0) else 0 end as cost_usd,
     case when p.billing = 'regular' then coalesce(p.list_price_usd, 0) else 0 end / nullif(bfx.usd_per_unit, 0) as cost_business,
-    '{{ var("business_currency") }}' as business_currency
+    '{{ var("business_currency") }}' as business_currency,
+    p.last_loaded_at
 from priced as p
 asof left join fx as bfx on p.sent_date_local >= bfx.valid_from

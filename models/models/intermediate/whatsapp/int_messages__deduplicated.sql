@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='message_id',
+    )
+}}
+
 -- Inbound messages, one row per WhatsApp message id. Meta retries and duplicates deliveries
 -- for up to 7 days; the first landed copy is kept (earliest load, then receipt, then position)
 -- and every extra copy is counted in duplicate_deliveries, so reconciliation can prove that
@@ -9,6 +17,10 @@ messages as (
 
     select * from {{ ref('stg_whatsapp__messages') }}
     where message_id is not null
+    {% if is_incremental() %}
+      -- every event of each message id with anything loaded since the last run
+      and message_id in (select message_id from {{ ref('stg_whatsapp__messages') }} where loaded_at > {{ load_watermark() }})
+    {% endif %}
 
 ),
 

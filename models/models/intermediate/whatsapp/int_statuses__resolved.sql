@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='message_id',
+    )
+}}
+
 -- One row per outbound message id seen in status webhooks: the delivery state resolved from
 -- events that arrive duplicated and out of order.
 --   1. dedup by (message_id, status): each state's FIRST timestamp is kept, copies counted;
@@ -15,6 +23,10 @@ events as (
 
     select * from {{ ref('stg_whatsapp__statuses') }}
     where message_id is not null and status is not null
+    {% if is_incremental() %}
+      -- every event of each message id with anything loaded since the last run
+      and message_id in (select message_id from {{ ref('stg_whatsapp__statuses') }} where loaded_at > {{ load_watermark() }})
+    {% endif %}
 
 ),
 

@@ -1,16 +1,39 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='message_id',
+    )
+}}
+
 -- One row per outbound message with its delivery funnel (R6, R21, R24, R28):
 -- sent -> delivered -> read -> replied within 72 h (var reply_window_hours; Interakt's "replied
 -- within 72 h"), failures with Meta's error code and label, and the message's Meta fee (R32).
 -- Stages are cumulative: read implies delivered (Meta sometimes skips the `delivered` status).
 -- replied: the customer's next inbound message (any type) came within 72 h of the send; a message
 -- followed by another send before the reply still counts (each send is credited).
+-- Incremental: the outbound messages of every customer touched by data loaded since the last run
+-- (and new messages without a customer) are recomputed, delete+insert by message_id; a message's
+-- funnel depends only on itself, its fee and its customer's later inbound messages.
 
 with
+
+{% if is_incremental() %}
+touched as materialized (
+
+    {{ touched_customers(ref('fct_messages')) }}
+
+),
+{% endif %}
 
 outbound as (
 
     select * from {{ ref('fct_messages') }}
     where direction = 'outbound'
+    {% if is_incremental() %}
+      and (customer_key in (select customer_key from touched)
+           or (customer_key is null and last_loaded_at > {{ load_watermark() }}))
+    {% endif %}
 
 ),
 
@@ -19,6 +42,9 @@ inbound as (
     select customer_key, sent_at_utc, message_id
     from {{ ref('fct_messages') }}
     where direction = 'inbound' and customer_key is not null
+    {% if is_incremental() %}
+      and customer_key in (select customer_key from touched)
+    {% endif %}
 
 ),
 
@@ -77,7 +103,8 @@ select
     c.pricing_category,
     c.billing,
     coalesce(c.cost_usd, 0) as cost_usd,
-    coalesce(c.cost_business, 0) as cost_business
+    coalesce(c.cost_business, 0) as cost_business,
+    o.last_loaded_at
 from outbound as o
 left join next_inbound as n on n.message_id = o.message_id
 left join errors as e on e.error_code = o.error_code

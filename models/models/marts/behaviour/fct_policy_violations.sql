@@ -133,7 +133,11 @@ unioned as (
 )
 
 select
-    md5(violation_kind || coalesce(customer_key, '') || coalesce(message_id, '') || coalesce(detail, '')) as violation_id,
+    -- the date is part of the key: daily-cap rows have no customer or message, one per day
+    md5(
+        violation_kind || '|' || coalesce(customer_key, '') || '|' || coalesce(message_id, '')
+        || '|' || coalesce(sent_date_local::varchar, '') || '|' || coalesce(detail, '')
+    ) as violation_id,
     violation_kind,
     customer_key,
     message_id,

@@ -1,3 +1,11 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='customer_key',
+    )
+}}
+
 -- One row per conversation (R21, R22, R28), the row-level export Chatwoot users ask for.
 -- Definition: the messages between one customer and the business (broadcast campaign sends
 -- excluded) are cut into sessions wherever 24 h (var conversation_idle_hours) pass without any
@@ -13,12 +21,47 @@
 -- Each time also in business hours (seed business_hours, SCRM_TIMEZONE).
 -- converted_within_7d: the customer placed an order (not cancelled) within 7 days of the start
 -- (R20 discount inquiry -> order conversion, R28 sales funnel).
+-- Incremental (delete+insert by customer_key): all conversations of a customer are recomputed when
+-- the customer has messages loaded since the last run, a conversation still open (its status
+-- follows the newest message in the warehouse), a changed merged_customer_key or a changed next
+-- order; every other column depends only on the customer's own messages, exchanges and keywords.
 
 with
+
+orders as (
+
+    select customer_key, ordered_at_utc, order_key
+    from {{ ref('fct_orders') }}
+    where customer_key is not null and ordered_at_utc is not null and coalesce(order_status, '') <> 'cancelled'
+
+),
+
+{% if is_incremental() %}
+recompute as materialized (
+
+    {{ touched_customers(ref('int_conversations__messages')) }}
+    union
+    select customer_key from {{ this }} where status = 'open'
+    union
+    select c.customer_key
+    from {{ this }} as c
+    left join {{ ref('int_customers__merged') }} as m on m.customer_key = c.customer_key
+    where c.merged_customer_key is distinct from coalesce(m.merged_customer_key, c.customer_key)
+    union
+    select c.customer_key
+    from {{ this }} as c
+    asof left join orders as o on o.customer_key = c.customer_key and o.ordered_at_utc >= c.started_at_utc
+    where c.next_order_key is distinct from o.order_key or c.next_order_at_utc is distinct from o.ordered_at_utc
+
+),
+{% endif %}
 
 messages as (
 
     select * from {{ ref('int_conversations__messages') }}
+    {% if is_incremental() %}
+    where customer_key in (select customer_key from recompute)
+    {% endif %}
 
 ),
 
@@ -70,16 +113,9 @@ rolled as materialized (
         arg_max(agent_id, sent_at_utc) filter (where actor = 'human' and agent_id is not null) as last_agent_id,
         list(distinct agent_id order by agent_id) filter (where agent_id is not null) as agent_ids,
         bool_or(is_csat_survey) as csat_survey_sent,
+        max(last_loaded_at) as last_loaded_at,
     from messages
     group by conversation_id
-
-),
-
-orders as (
-
-    select customer_key, ordered_at_utc, order_key
-    from {{ ref('fct_orders') }}
-    where customer_key is not null and ordered_at_utc is not null and coalesce(order_status, '') <> 'cancelled'
 
 ),
 
@@ -101,6 +137,9 @@ exchanges as (
         {{ median_of('reply_seconds') }} as median_reply_seconds,
         avg(reply_seconds_business) as avg_reply_seconds_business
     from {{ ref('int_conversations__exchanges') }}
+    {% if is_incremental() %}
+    where customer_key in (select customer_key from recompute)
+    {% endif %}
     group by conversation_id
 
 ),
@@ -184,7 +223,8 @@ select
     list_contains(coalesce(t.topics, []::varchar[]), 'agent_request') as has_agent_request,
     n.next_order_key,
     n.next_order_at as next_order_at_utc,
-    coalesce(n.next_order_at < c.started_at + interval 7 day, false) as converted_within_7d
+    coalesce(n.next_order_at < c.started_at + interval 7 day, false) as converted_within_7d,
+    c.last_loaded_at
 from with_resolution as c
 left join frt_business as f on f.conversation_id = c.conversation_id
 left join resolution_business as rb on rb.conversation_id = c.conversation_id
