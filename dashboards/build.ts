@@ -111,6 +111,9 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     await seedNpmVersionCache(CACHE_DIR);
     await runFramework(warehouse, outDir, opts.timezone, opts.dbtTarget ? resolve(opts.dbtTarget) : undefined);
   } finally {
+    // The next build deletes it anyway; removing it now leaves no stale copy of warehouse data
+    // (loader outputs) lying in the checkout.
+    await rm(CACHE_DIR, { recursive: true, force: true });
     await release();
   }
 
