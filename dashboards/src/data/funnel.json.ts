@@ -1,7 +1,9 @@
-// Loader for data/funnel.json: the sales funnel (R25, R28) from marts.fct_funnel, one row per
-// customer with the time each stage was first reached. Shipped as customer counts per cohort
-// month x market x channel x campaign x furthest stage, and the median days between stages;
-// never a customer key.
+// Loader for data/funnel.json: the sales funnel (R25, R28). Preferred source is
+// marts.agg_funnel_monthly: stage counts, conversions and median / p90 days to convert per cohort
+// month x market x acquisition channel x first-touch campaign, with 'all' totals for every
+// combination (the page filters these rows client-side). Fallback: marts.fct_funnel aggregated
+// here to customer counts per cohort month x market x channel x campaign x stage, and the median
+// days between stages; never a customer key.
 import { page, selectAggregate } from "./marts.ts";
 import { emit, ident, loaderEnv, pickColumn, warn, withWarehouse } from "./warehouse.ts";
 
@@ -23,6 +25,9 @@ const result = await withWarehouse(env.warehouse, async (wh) => {
     "agg_funnel_monthly",
     {
       cohort: ["cohort_month"],
+      market: ["market_country"],
+      channel: ["acquisition_channel"],
+      campaign: ["first_touch_campaign"],
       stage_no: ["stage_no"],
       stage: ["stage"],
       customers: ["customers"],
@@ -32,12 +37,14 @@ const result = await withWarehouse(env.warehouse, async (wh) => {
       median_days: ["median_days_from_previous"],
       p90_days: ["p90_days_from_previous"],
     },
-    { required: ["cohort", "stage", "customers"], orderBy: "1, 2" },
+    { required: ["cohort", "stage", "customers"], orderBy: "1, 2, 3, 4, 5", limit: 200_000 },
   );
   if (monthly) {
     out.monthly = monthly;
     out.stages = STAGES.map(({ key, label }) => ({ key, label }));
-    out.missing.push({ what: "Funnel by market, channel and campaign (R25, R28)", needs: "market_country, channel and campaign_id columns in marts.agg_funnel_monthly (or fct_funnel)" });
+    const dims = new Set(monthly.columns);
+    if (!["market", "channel", "campaign"].every((d) => dims.has(d)))
+      out.missing.push({ what: "Funnel by market, channel and campaign (R25, R28)", needs: "market_country, acquisition_channel and first_touch_campaign columns in marts.agg_funnel_monthly" });
     return out;
   }
   const cols = await wh.columns("marts", "fct_funnel");
@@ -45,7 +52,7 @@ const result = await withWarehouse(env.warehouse, async (wh) => {
   const present = stages.filter((s) => s.column);
   if (!cols || present.length < 2 || !stages[0]!.column) {
     if (cols) warn(`marts.fct_funnel lacks stage columns (has: ${[...cols].join(", ")}).`);
-    out.missing.push({ what: "Funnel stages first contact -> inquiry -> price question -> order -> repeat (R25, R28)", needs: "marts.fct_funnel (one row per customer: first_contact_at, inquiry_at, price_question_at, first_order_at, repeat_order_at, market_country, channel, campaign_id)" });
+    out.missing.push({ what: "Funnel stages first contact -> inquiry -> price question -> order -> repeat (R25, R28)", needs: "marts.fct_funnel (one row per customer: first_contact_at, inquiry_at, price_question_at, first_order_at, repeat_order_at, market_country, acquisition_channel, first_touch_campaign)" });
     out.stages = STAGES.map(({ key, label }) => ({ key, label }));
     return out;
   }
@@ -57,7 +64,7 @@ const result = await withWarehouse(env.warehouse, async (wh) => {
   const reached = present.map((s) => `count(${ident(s.column!)})::integer as ${s.key}`).join(", ");
   const rows = await wh.query(
     `select strftime(date_trunc('month', ${first}::date), '%Y-%m') as cohort, ${dim(["market_country", "market"])} as market,
-            ${dim(["channel", "first_channel", "acquisition_channel"])} as channel, ${dim(["campaign_id", "first_campaign_id", "campaign"])} as campaign,
+            ${dim(["acquisition_channel", "channel", "first_channel"])} as channel, ${dim(["first_touch_campaign", "campaign_id", "first_campaign_id", "campaign"])} as campaign,
             ${reached}
      from marts.fct_funnel where ${first} is not null group by all order by 1`,
   );
@@ -71,7 +78,7 @@ const result = await withWarehouse(env.warehouse, async (wh) => {
     gaps.push(`median(date_diff('minute', ${a}::timestamp, ${b}::timestamp) / 1440.0)::double as "${present[i - 1]!.key}__${present[i]!.key}"`);
   }
   const t = await wh.query(
-    `select ${dim(["market_country", "market"])} as market, ${dim(["channel", "first_channel", "acquisition_channel"])} as channel, ${gaps.join(", ")}
+    `select ${dim(["market_country", "market"])} as market, ${dim(["acquisition_channel", "channel", "first_channel"])} as channel, ${gaps.join(", ")}
      from marts.fct_funnel group by all`,
   );
   const tk = ["market", "channel", ...gaps.map((g) => /as "(.+)"$/.exec(g)![1]!)];

@@ -8,6 +8,10 @@
 -- Only customers who wrote to the business on WhatsApp enter the funnel. Time-to-convert columns
 -- are the step-to-step durations in days. first_order_at_any is the first order whatever came
 -- before (for customers who ordered without asking).
+-- Slicing dimensions (R25, R28), reused from dim_customers as-is: market_country, acquisition_channel
+-- (dim_customers.lead_source: CRM lead source, else 'WhatsApp') and first_touch_campaign
+-- (dim_customers.first_referral_source_id: the CTWA ad / post of the first inbound message with a
+-- referral; the campaigns staging model carries no ad ids, so it is not mapped to a campaign_id).
 
 with
 
@@ -79,6 +83,13 @@ any_order as (
     from orders
     group by customer_key
 
+),
+
+customers as (
+
+    select customer_key, market_country, lead_source, first_referral_source_id
+    from {{ ref('dim_customers') }}
+
 )
 
 select
@@ -86,6 +97,9 @@ select
     c.first_contact_at as first_contact_at_utc,
     cast({{ to_local_time('c.first_contact_at') }} as date) as first_contact_date_local,
     date_trunc('month', cast({{ to_local_time('c.first_contact_at') }} as date))::date as cohort_month,
+    d.market_country,
+    d.lead_source as acquisition_channel,
+    d.first_referral_source_id as first_touch_campaign,
     i.inquiry_at as inquiry_at_utc,
     p.price_question_at as price_question_at_utc,
     o.first_order_at as first_order_at_utc,
@@ -118,3 +132,4 @@ left join price as p on p.customer_key = c.customer_key
 left join first_order as o on o.customer_key = c.customer_key
 left join repeat_order as r on r.customer_key = c.customer_key
 left join any_order as a on a.customer_key = c.customer_key
+left join customers as d on d.customer_key = c.customer_key
