@@ -190,28 +190,7 @@ export function buildProgram(): Command {
     .action(async () => {
       const ctx = context(program);
       log.info(`home: ${ctx.loaded.home.root}`);
-      const demo = await (await pipeline()).stepDemoIfEmpty(ctx);
-      if (demo) log.info(`✓ demo (${formatDuration(demo.ms)}): ${demo.detail}`);
-      const { runJob } = await import("../scheduler/runner.ts");
-      const { defaultRegistry } = await import("../scheduler/steps.ts");
-      (await import("../ml/steps.ts")).registerMlSteps();
-      // A manual run goes through the scheduler's runner (lock, run history in ops.*) but fails
-      // fast: nobody waits 5 minutes for an interactive retry.
-      const schedule = ctx.loaded.config.schedule;
-      const run = await runJob(
-        ctx,
-        { job: "manual", steps: ["ingest", "transform", "ml", "dashboards"], trigger: "manual" },
-        { registry: defaultRegistry, schedule: { ...schedule, retry: { ...schedule.retry, retries: 0 } } },
-      );
-      const steps: StepReport[] = run.steps.map((r) => ({
-        step: r.step,
-        ms: r.finishedAt.getTime() - r.startedAt.getTime(),
-        detail: r.status === "succeeded" ? r.detail : `${r.status}: ${r.error ?? r.detail}`,
-      }));
-      if (run.status !== "succeeded") {
-        throw new Error(`pipeline run ${run.runId ?? ""} ${run.status}: ${run.error ?? "see scrm status"}`);
-      }
-      printSteps(demo ? [demo, ...steps] : steps, ctx);
+      printSteps(await (await pipeline()).runPipeline(ctx), ctx);
     });
 
   const ml = () => import("../ml/cli.ts");

@@ -8,7 +8,6 @@ import { ingestCrm } from "../ingest/crm/ingest.ts";
 import { generateDemo } from "../ingest/demo/generate.ts";
 import { loadLanded, type SourceReport } from "../ingest/load/loader.ts";
 import { buildSite } from "../dashboards/build.ts";
-import { stepMl } from "../ml/cli.ts";
 import { dbtOptionsFor, describeDbtFailure, runDbt, type DbtNodeResult } from "./dbt.ts";
 
 export interface StepReport {
@@ -142,17 +141,33 @@ export async function stepDashboards(ctx: PipelineContext): Promise<StepReport> 
   };
 }
 
+/**
+ * `scrm run` / `npm start`: demo data into an empty home, then ingest, transform, ml and
+ * dashboards through the scheduler's runner, so a manual run takes the same lock and lands in the
+ * same run history as a scheduled one. It fails fast: nobody waits five minutes for a retry.
+ */
 export async function runPipeline(ctx: PipelineContext): Promise<StepReport[]> {
   const reports: StepReport[] = [];
-  const record = (r: StepReport | null) => {
-    if (!r) return;
-    reports.push(r);
-    ctx.log.info(`✓ ${r.step} (${formatDuration(r.ms)}): ${r.detail}`);
-  };
-  record(await stepDemoIfEmpty(ctx));
-  record(await stepIngest(ctx));
-  record(await stepTransform(ctx));
-  record(await stepMl(ctx));
-  record(await stepDashboards(ctx));
+  const demo = await stepDemoIfEmpty(ctx);
+  if (demo) {
+    reports.push(demo);
+    ctx.log.info(`✓ demo (${formatDuration(demo.ms)}): ${demo.detail}`);
+  }
+  // Loaded here: the runner and the step registry import this module.
+  const { runJob } = await import("./runner.ts");
+  const { defaultRegistry } = await import("./steps.ts");
+  (await import("../ml/steps.ts")).registerMlSteps();
+  const schedule = ctx.loaded.config.schedule;
+  const run = await runJob(
+    ctx,
+    { job: "manual", steps: ["ingest", "transform", "ml", "dashboards"], trigger: "manual" },
+    { registry: defaultRegistry, schedule: { ...schedule, retry: { ...schedule.retry, retries: 0 } } },
+  );
+  if (run.status !== "succeeded") {
+    throw new Error(`pipeline run ${run.runId ?? ""} ${run.status}: ${run.error ?? "see scrm status"}`);
+  }
+  for (const r of run.steps) {
+    reports.push({ step: r.step, ms: r.finishedAt.getTime() - r.startedAt.getTime(), detail: r.detail });
+  }
   return reports;
 }
