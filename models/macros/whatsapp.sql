@@ -17,3 +17,10 @@
 {% macro wa_category(expr) -%}
     replace(lower(nullif(trim({{ expr }}), '')), '-', '_')
 {%- endmacro %}
+
+{#- In an incremental webhook model: only receipts loaded since the model's last build and not
+    in it yet (the loaded_at bound keeps the anti-join small; the anti-join makes reruns exact). -#}
+{% macro receipts_not_yet_built() -%}
+    loaded_at >= (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }})
+      and receipt_id not in (select receipt_id from {{ this }})
+{%- endmacro %}

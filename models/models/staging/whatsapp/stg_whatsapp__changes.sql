@@ -16,8 +16,7 @@ receipts as (
 
     select * from {{ source('raw', 'webhook_receipts') }}
     {% if is_incremental() %}
-    where loaded_at >= (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }})
-      and receipt_id not in (select receipt_id from {{ this }})
+    where {{ receipts_not_yet_built() }}
     {% endif %}
 
 ),

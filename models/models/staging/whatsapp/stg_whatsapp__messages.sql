@@ -18,8 +18,7 @@ changes as (
     select * from {{ ref('stg_whatsapp__changes') }}
     where field = 'messages' and messages_count > 0
     {% if is_incremental() %}
-      and loaded_at >= (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }})
-      and receipt_id not in (select receipt_id from {{ this }})
+      and {{ receipts_not_yet_built() }}
     {% endif %}
 
 ),
