@@ -19,8 +19,12 @@
 {%- endmacro %}
 
 {#- In an incremental webhook model: only receipts loaded since the model's last build and not
-    in it yet (the loaded_at bound keeps the anti-join small; the anti-join makes reruns exact). -#}
+    in it yet. Only receipts loaded at the newest built loaded_at can be both new-looking and built,
+    so the anti-join reads just those (zone maps skip the rest: cheap at any table size). -#}
 {% macro receipts_not_yet_built() -%}
     loaded_at >= (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }})
-      and receipt_id not in (select receipt_id from {{ this }})
+      and receipt_id not in (
+          select receipt_id from {{ this }}
+          where loaded_at >= (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }})
+      )
 {%- endmacro %}

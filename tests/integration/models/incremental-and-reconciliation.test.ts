@@ -9,7 +9,7 @@ import { tempHome } from "../../helpers/temp-home.ts";
 
 /**
  * Two proofs the issue asks for, on one small seeded demo:
- * 1. incremental == full refresh: build with the last day of landed data held back, land that day,
+ * 1. incremental == full refresh: build with the last day and a day a week earlier held back, land them,
  *    run dbt incrementally on one copy of the warehouse and `--full-refresh` on another, then
  *    compare every mart (and intermediate table) by row count and content hash;
  * 2. reconciliation: every landed message and status is accounted for from raw to the marts,
@@ -52,14 +52,16 @@ describe("dbt models: incremental equals full refresh, and raw reconciles to the
 
   beforeAll(async () => {
     await scrm(home.root, "demo", "--customers", "60", "--days", "21", "--end", "2026-10-01");
-    // hold back the newest day of webhooks and outbound log
+    // hold back the newest day of webhooks and outbound log, and a day a week earlier: it lands
+    // late, in the middle of customers' histories (sessions join, old messages get statuses)
     mkdirSync(held, { recursive: true });
     for (const source of ["webhooks", "outbound"]) {
       const dir = join(home.root, "landing", source);
       const days = readdirSync(dir).sort();
-      const last = days[days.length - 1] as string;
       mkdirSync(join(held, source), { recursive: true });
-      renameSync(join(dir, last), join(held, source, last));
+      for (const day of [days[days.length - 1], days[days.length - 8]] as string[]) {
+        renameSync(join(dir, day), join(held, source, day));
+      }
     }
     await scrm(home.root, "ingest");
     const first = await runDbt(["build"], {

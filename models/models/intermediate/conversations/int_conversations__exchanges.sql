@@ -1,8 +1,10 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='customer_key',
+        incremental_strategy='replace_tail',
+        unique_key='exchange_id',
+        tail_key='customer_key',
+        tail_column='waiting_since',
     )
 }}
 
@@ -12,22 +14,34 @@
 -- staff in the Business app). Bot and automation messages do not end it: they are excluded from
 -- response times (R22; respond.io and Trengo exclude workflow/bot replies too). An exchange with
 -- no human reply in the conversation is unanswered (replied_at null).
--- Incremental: the exchanges of every customer touched since the last run are recomputed
--- (delete+insert by customer_key; an exchange never spans conversations, hence customers).
+-- Incremental (replace_tail): per customer with conversation messages loaded or changed since the
+-- last run, the exchanges from the first such message's session onwards are recomputed (an exchange
+-- never spans conversations, hence sessions or customers).
 
 with
+
+{% if is_incremental() %}
+recompute_from as materialized (
+
+    select customer_key, min(session_started_at) as recompute_from
+    from {{ ref('int_conversations__messages') }}
+    where last_loaded_at > {{ load_watermark() }}
+    group by all
+
+),
+{% endif %}
 
 messages as materialized (
 
     select
-        *,
+        m.*,
         -- human replies at or before this message: inbound messages with the same count wait for
         -- the same (next) human reply
-        sum(case when actor = 'human' then 1 else 0 end)
-            over (partition by conversation_id order by sent_at_utc, message_id rows unbounded preceding) as humans_before
-    from {{ ref('int_conversations__messages') }}
+        sum(case when m.actor = 'human' then 1 else 0 end)
+            over (partition by m.conversation_id order by m.sent_at_utc, m.message_id rows unbounded preceding) as humans_before
+    from {{ ref('int_conversations__messages') }} as m
     {% if is_incremental() %}
-    where customer_key in ({{ touched_customers(ref('int_conversations__messages')) }})
+    inner join recompute_from as r on r.customer_key = m.customer_key and m.session_started_at >= r.recompute_from
     {% endif %}
 
 ),

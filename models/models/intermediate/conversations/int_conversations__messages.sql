@@ -1,8 +1,10 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='customer_key',
+        incremental_strategy='replace_tail',
+        unique_key='message_id',
+        tail_key='customer_key',
+        tail_column='session_started_at',
     )
 }}
 
@@ -16,24 +18,79 @@
 -- Roles: customer (inbound), human (agent, business_app: staff in the Business app), bot (bot,
 -- automation: excluded from response times, R22), unknown (seen only in statuses).
 -- needs_reply: an inbound message that makes the customer wait (not a reaction, not a CSAT answer).
--- Incremental: every message of each customer touched by data loaded since the last run is
--- recomputed (delete+insert by customer_key); sessions never span customers, so this equals a
--- full refresh.
+-- Incremental (replace_tail): a message loaded or changed since the last run can only change the
+-- session it falls in and the sessions after it (a late message may join two sessions). Per
+-- touched customer, everything from the start of that session is recomputed and replaced; the
+-- start is found in the 30 days before the touched message (no session break there: the
+-- customer's whole history). Sessions never span customers, so this equals a full refresh.
 
 with
+
+{% if is_incremental() %}
+touched as (
+
+    -- messages loaded or changed since the last run, under their new and their stored customer
+    select customer_key, sent_at_utc
+    from {{ ref('fct_messages') }}
+    where last_loaded_at > {{ load_watermark() }} and customer_key is not null and sent_at_utc is not null
+    union all
+    select t.customer_key, t.sent_at_utc
+    from {{ this }} as t
+    inner join {{ ref('fct_messages') }} as f on f.message_id = t.message_id
+    where f.last_loaded_at > {{ load_watermark() }}
+
+),
+
+first_touched as (
+
+    select customer_key, min(sent_at_utc) as touched_at from touched group by all
+
+),
+
+lookback as (
+
+    select
+        m.customer_key,
+        m.sent_at_utc,
+        ft.touched_at,
+        lag(m.sent_at_utc) over (partition by m.customer_key order by m.sent_at_utc, m.message_id) as previous_at
+    from {{ ref('fct_messages') }} as m
+    inner join first_touched as ft on ft.customer_key = m.customer_key
+    where m.sender_kind <> 'campaign' and m.sent_at_utc >= ft.touched_at - interval 30 day
+
+),
+
+recompute_from as materialized (
+
+    -- the last session break at or before the first touched message; the lookback's first message
+    -- has no known predecessor, so it is no break
+    select
+        customer_key,
+        coalesce(
+            max(sent_at_utc) filter (
+                where sent_at_utc <= touched_at
+                  and sent_at_utc - previous_at > interval {{ var('conversation_idle_hours') }} hour
+            ),
+            '-infinity'::timestamptz
+        ) as recompute_from
+    from lookback
+    group by all
+
+),
+{% endif %}
 
 messages as (
 
     select
-        message_id, customer_key, direction, sender_kind, agent_id, automation_id,
-        template_name, message_type, sent_at_utc, sent_date_local, last_loaded_at
-    from {{ ref('fct_messages') }}
-    where customer_key is not null
-      and sent_at_utc is not null
-      and sender_kind <> 'campaign'
+        m.message_id, m.customer_key, m.direction, m.sender_kind, m.agent_id, m.automation_id,
+        m.template_name, m.message_type, m.sent_at_utc, m.sent_date_local, m.last_loaded_at
+    from {{ ref('fct_messages') }} as m
     {% if is_incremental() %}
-      and customer_key in ({{ touched_customers(ref('fct_messages'), old_keys_by_message=true) }})
+    inner join recompute_from as r on r.customer_key = m.customer_key and m.sent_at_utc >= r.recompute_from
     {% endif %}
+    where m.customer_key is not null
+      and m.sent_at_utc is not null
+      and m.sender_kind <> 'campaign'
 
 ),
 
@@ -78,6 +135,7 @@ opened as (
 
     select
         *,
+        min(sent_at_utc) over (partition by customer_key, session_no) as session_started_at,
         min(case when direction = 'inbound' then sent_at_utc end)
             over (partition by customer_key, session_no) as first_inbound_at
     from sessions
@@ -113,6 +171,7 @@ select
     needs_reply,
     sent_at_utc,
     sent_date_local,
+    session_started_at,
     row_number() over (partition by customer_key, session_no order by sent_at_utc, message_id) as message_no,
     last_loaded_at
 from in_conversation

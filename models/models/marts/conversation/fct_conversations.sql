@@ -1,8 +1,10 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='customer_key',
+        incremental_strategy='replace_tail',
+        unique_key='conversation_id',
+        tail_key='customer_key',
+        tail_column='started_at_utc',
     )
 }}
 
@@ -21,10 +23,11 @@
 -- Each time also in business hours (seed business_hours, SCRM_TIMEZONE).
 -- converted_within_7d: the customer placed an order (not cancelled) within 7 days of the start
 -- (R20 discount inquiry -> order conversion, R28 sales funnel).
--- Incremental (delete+insert by customer_key): all conversations of a customer are recomputed when
--- the customer has messages loaded since the last run, a conversation still open (its status
--- follows the newest message in the warehouse), a changed merged_customer_key or a changed next
--- order; every other column depends only on the customer's own messages, exchanges and keywords.
+-- Incremental (replace_tail): per customer, the conversations from the earliest of these onwards
+-- are recomputed: the session of a message loaded or changed since the last run, a conversation
+-- still open (its status follows the newest message in the warehouse), a conversation whose next
+-- order changed; all of them after a changed merged_customer_key. Every other column depends only
+-- on the customer's own messages, exchanges and keywords.
 
 with
 
@@ -37,30 +40,38 @@ orders as (
 ),
 
 {% if is_incremental() %}
-recompute as materialized (
+recompute_from as materialized (
 
-    {{ touched_customers(ref('int_conversations__messages')) }}
-    union
-    select customer_key from {{ this }} where status = 'open'
-    union
-    select c.customer_key
-    from {{ this }} as c
-    left join {{ ref('int_customers__merged') }} as m on m.customer_key = c.customer_key
-    where c.merged_customer_key is distinct from coalesce(m.merged_customer_key, c.customer_key)
-    union
-    select c.customer_key
-    from {{ this }} as c
-    asof left join orders as o on o.customer_key = c.customer_key and o.ordered_at_utc >= c.started_at_utc
-    where c.next_order_key is distinct from o.order_key or c.next_order_at_utc is distinct from o.ordered_at_utc
+    select customer_key, min(recompute_from) as recompute_from
+    from (
+        select customer_key, session_started_at as recompute_from
+        from {{ ref('int_conversations__messages') }}
+        where last_loaded_at > {{ load_watermark() }}
+        union all
+        select customer_key, started_at_utc from {{ this }} where status = 'open'
+        union all
+        select c.customer_key, '-infinity'::timestamptz
+        from {{ this }} as c
+        left join {{ ref('int_customers__merged') }} as m on m.customer_key = c.customer_key
+        where c.merged_customer_key is distinct from coalesce(m.merged_customer_key, c.customer_key)
+        union all
+        select c.customer_key, c.started_at_utc
+        from {{ this }} as c
+        asof left join orders as o on o.customer_key = c.customer_key and o.ordered_at_utc >= c.started_at_utc
+        where c.next_order_key is distinct from o.order_key or c.next_order_at_utc is distinct from o.ordered_at_utc
+    )
+    group by all
 
 ),
 {% endif %}
 
 messages as (
 
-    select * from {{ ref('int_conversations__messages') }}
+    select m.*
+    from {{ ref('int_conversations__messages') }} as m
     {% if is_incremental() %}
-    where customer_key in (select customer_key from recompute)
+    -- a session or conversation start: no conversation straddles it
+    inner join recompute_from as r on r.customer_key = m.customer_key and m.sent_at_utc >= r.recompute_from
     {% endif %}
 
 ),
@@ -138,7 +149,7 @@ exchanges as (
         avg(reply_seconds_business) as avg_reply_seconds_business
     from {{ ref('int_conversations__exchanges') }}
     {% if is_incremental() %}
-    where customer_key in (select customer_key from recompute)
+    where conversation_id in (select conversation_id from messages)
     {% endif %}
     group by conversation_id
 
