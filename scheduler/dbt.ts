@@ -5,6 +5,13 @@ import type { LoadedConfig } from "../core/config.ts";
 import { MODELS_DIR } from "../core/project.ts";
 import { venvBin } from "./python-env.ts";
 
+/**
+ * The pipeline's build: every model, seed and data test, but not the unit tests. Unit tests check
+ * SQL logic on fixed rows, not the data, so they give the same answer on every run; dbt recommends
+ * running them in development and CI, where `npm test` runs them (tests/integration/models).
+ */
+export const PIPELINE_BUILD = ["build", "--exclude-resource-type", "unit_test"] as const;
+
 /** How one dbt node (model, test, seed) ended, from `run_results.json`. */
 export interface DbtNodeResult {
   readonly uniqueId: string;

@@ -8,7 +8,7 @@ import { ingestCrm } from "../ingest/crm/ingest.ts";
 import { generateDemo } from "../ingest/demo/generate.ts";
 import { loadLanded, type SourceReport } from "../ingest/load/loader.ts";
 import { buildSite } from "../dashboards/build.ts";
-import { dbtOptionsFor, describeDbtFailure, runDbt, type DbtNodeResult } from "./dbt.ts";
+import { dbtOptionsFor, describeDbtFailure, PIPELINE_BUILD, runDbt, type DbtNodeResult } from "./dbt.ts";
 
 export interface StepReport {
   readonly step: string;
@@ -106,7 +106,7 @@ export class DbtBuildError extends Error {
 }
 
 export async function stepTransform(ctx: PipelineContext, select: readonly string[] = []): Promise<StepReport> {
-  const result = await runDbt(["build", ...(select.length ? ["--select", ...select] : [])], {
+  const result = await runDbt([...PIPELINE_BUILD, ...(select.length ? ["--select", ...select] : [])], {
     ...dbtOptionsFor(ctx.loaded),
     onProgress: (done, total) => ctx.progress.update("dbt build", done, total),
   });

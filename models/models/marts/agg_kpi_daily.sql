@@ -37,7 +37,7 @@
 --   reply_rate_72h (ratio; template_category) replied within 72 h / delivered
 --   unread_24h_rate (ratio) delivered but not read within 24 h / delivered (R17, R29 [~8%])
 --   policy_violations (count; violation_kind) [fct_policy_violations] (R4)
---   segment_customers (count; segment) customers in each R16 segment that day [fct_customer_segments_daily]
+--   segment_customers (count; segment) customers in each R16 segment that day [fct_customer_segments]
 --   load_success_rate (ratio; source) loaded rows / landed lines (R11) [agg_sync_health_daily]
 
 with
@@ -76,6 +76,33 @@ exchanges as (
 csat as (
 
     select * from {{ ref('fct_csat_responses') }}
+
+),
+
+-- R16: customers per segment and day, what fct_customer_segments_daily counts, from the spells'
+-- start and end days (one row per spell, not per customer and day)
+segment_levels as (
+
+    select segment, day, sum(sum(delta)) over (partition by segment order by day) as customers
+    from (
+        select valid_from as day, segment, 1 as delta from {{ ref('fct_customer_segments') }}
+        union all
+        select valid_to, segment, -1 from {{ ref('fct_customer_segments') }} where valid_to is not null
+    )
+    group by segment, day
+
+),
+
+segment_daily as (
+
+    select d.day, l.segment, l.customers
+    from (
+        select cast(r.d as date) as day
+        from (select min(day) as first_day from segment_levels) as b,
+             range(b.first_day, (select max(sent_date_local) from messages) + interval 1 day, interval 1 day) as r(d)
+    ) as d
+    cross join (select distinct segment from segment_levels) as s
+    asof inner join segment_levels as l on l.segment = s.segment and l.day <= d.day
 
 ),
 
@@ -271,8 +298,8 @@ facts as (
 
     -- R16 segments as of each day
     union all
-    select segment_date, 'segment_customers', 'count', 'segment', segment, count(*), null, null
-    from {{ ref('fct_customer_segments_daily') }} group by all
+    select day, 'segment_customers', 'count', 'segment', segment, customers, null, null
+    from segment_daily
 
     -- R11 load success
     union all

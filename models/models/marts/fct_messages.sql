@@ -19,20 +19,43 @@
 -- A message id is placed once, by precedence inbound > outbound_log > smb_echo > status_only.
 -- Times are stored in UTC; local date/hour/weekday use the business time zone (to_local_time).
 -- Incremental: rows for every message id touched by data loaded after the last run are
--- recomputed from the full intermediate tables (a late `read` updates an old message), so an
--- incremental run gives what a full refresh gives.
+-- recomputed from all of that id's rows in the sources (a late `read` updates an old message), so
+-- an incremental run gives what a full refresh gives. Every source is cut to the touched ids
+-- first: a message's row depends only on its own id's rows (and its identity).
 
 with
+
+{% if is_incremental() %}
+touched as materialized (
+
+    -- message ids with anything loaded since the last run
+    {% set watermark %}(select coalesce(max(last_loaded_at), '-infinity'::timestamptz) from {{ this }}){% endset %}
+    select message_id from {{ ref('stg_whatsapp__messages') }} where loaded_at > {{ watermark }}
+    union
+    select message_id from {{ ref('stg_whatsapp__statuses') }} where loaded_at > {{ watermark }}
+    union
+    select message_id from {{ ref('stg_whatsapp__message_echoes') }} where loaded_at > {{ watermark }}
+    union
+    select message_id from {{ ref('stg_outbound__messages') }} where loaded_at > {{ watermark }}
+
+),
+{% endif %}
 
 inbound as (
 
     select * from {{ ref('int_messages__deduplicated') }}
+    {% if is_incremental() %}
+    where message_id in (select message_id from touched)
+    {% endif %}
 
 ),
 
 statuses as (
 
     select * from {{ ref('int_statuses__resolved') }}
+    {% if is_incremental() %}
+    where message_id in (select message_id from touched)
+    {% endif %}
 
 ),
 
@@ -40,6 +63,9 @@ outbound_log as (
 
     select *
     from {{ ref('stg_outbound__messages') }}
+    {% if is_incremental() %}
+    where message_id in (select message_id from touched)
+    {% endif %}
     qualify row_number() over (partition by message_id order by loaded_at, file, line_no) = 1
 
 ),
@@ -52,6 +78,9 @@ echoes as (
         max(loaded_at) over (partition by message_id) as last_loaded_at
     from {{ ref('stg_whatsapp__message_echoes') }}
     where message_id is not null
+    {% if is_incremental() %}
+      and message_id in (select message_id from touched)
+    {% endif %}
     qualify row_number() over (partition by message_id order by loaded_at, received_at, receipt_id, entry_index, change_index, echo_index) = 1
 
 ),
@@ -243,21 +272,6 @@ unioned as (
 
 ),
 
-{% if is_incremental() %}
-touched as (
-
-    -- message ids with anything loaded since the last run
-    {% set watermark %}(select coalesce(max(last_loaded_at), '-infinity'::timestamptz) from {{ this }}){% endset %}
-    select message_id from {{ ref('stg_whatsapp__messages') }} where loaded_at > {{ watermark }}
-    union
-    select message_id from {{ ref('stg_whatsapp__statuses') }} where loaded_at > {{ watermark }}
-    union
-    select message_id from {{ ref('stg_whatsapp__message_echoes') }} where loaded_at > {{ watermark }}
-    union
-    select message_id from {{ ref('stg_outbound__messages') }} where loaded_at > {{ watermark }}
-
-),
-{% endif %}
 
 final as (
 
@@ -306,9 +320,6 @@ final as (
     from unioned as u
     left join identity as iw on iw.identity_source = 'wa_id' and iw.identity_id = u.wa_id
     left join identity as ib on ib.identity_source = 'bsuid' and ib.identity_id = u.user_id and u.wa_id is null
-    {% if is_incremental() %}
-    where u.message_id in (select message_id from touched)
-    {% endif %}
 
 )
 

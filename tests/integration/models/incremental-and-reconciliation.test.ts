@@ -103,7 +103,10 @@ describe("dbt models: incremental equals full refresh, and raw reconciles to the
 
   it("gives exactly the same content in every mart and intermediate table", () => {
     expect(Object.keys(incremental).length).toBeGreaterThan(20);
-    expect(incremental).toEqual(full);
+    expect(Object.keys(incremental).sort()).toEqual(Object.keys(full).sort());
+    // name the tables that differ, with their "rows:hash" both ways
+    const differing = Object.keys(full).filter((t) => incremental[t] !== full[t]);
+    expect(differing.map((t) => `${t} incremental ${incremental[t]} full ${full[t]}`)).toEqual([]);
   });
 
   it("accounts for every landed inbound message, duplicates counted", async () => {
