@@ -1,10 +1,8 @@
 {#-
-  Per-customer incremental models (int_messages__costed, fct_outbound_funnel; the conversation
-  models use the replace_tail strategy): the customer keys whose messages may have changed since
-  the model was last built. The watermark is the model's own max(last_loaded_at) (the newest
-  fct_messages.last_loaded_at it has seen); every message loaded or updated since has a newer
-  fct_messages.last_loaded_at, so the set is a superset of what changed.
-  Keyed on the loader's load time, like fct_messages; after a rule or seed change run a full refresh.
+  Incremental models keyed on the loader's load time: the watermark is the model's own
+  max(last_loaded_at) (the newest fct_messages.last_loaded_at it has seen); every message loaded or
+  updated since has a newer fct_messages.last_loaded_at, so what a model recomputes from it is a
+  superset of what changed. After a rule or seed change run a full refresh.
 -#}
 {#- The model's load watermark; '-infinity' (recompute everything) when the built table predates the
     last_loaded_at column (the first run after upgrading; the column is then appended). -#}
@@ -17,9 +15,12 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro touched_customers(source_relation) -%}
-    {%- set watermark = load_watermark() -%}
-    select customer_key
-    from {{ source_relation }}
-    where last_loaded_at > {{ watermark }} and customer_key is not null
+{#- Per customer, the send time of their earliest inbound message loaded or changed since the
+    model's watermark (int_messages__costed, fct_outbound_funnel: a new inbound message can only
+    change the fee or the reply of sends around it). -#}
+{% macro earliest_new_inbound(messages_relation) -%}
+    select customer_key, min(sent_at_utc) as since
+    from {{ messages_relation }}
+    where direction = 'inbound' and customer_key is not null and last_loaded_at > {{ load_watermark() }}
+    group by all
 {%- endmacro %}

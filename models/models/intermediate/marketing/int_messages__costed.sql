@@ -17,17 +17,18 @@
 --   * messages never delivered (per-message pricing charges on delivery).
 -- Rate: message_rate_card for the recipient's market (from the E.164 number) and category, the
 -- latest valid_from on or before the local send date.
--- Incremental: the outbound messages of every customer touched by data loaded since the last run
--- (and new messages without a customer) are recomputed, delete+insert by message_id; a message's
--- cost depends only on itself and its customer's earlier inbound messages. After a rate card or
--- fx change run `dbt build --full-refresh -s int_messages__costed+`.
+-- Incremental (delete+insert by message_id): a message's cost depends only on itself and its
+-- customer's inbound messages in the 72 h before it. Recomputed: outbound messages loaded or
+-- changed since the last run, and each customer's outbound messages sent at or after their
+-- earliest inbound message loaded since. After a rate card or fx change run
+-- `dbt build --full-refresh -s int_messages__costed+`.
 
 with
 
 {% if is_incremental() %}
-touched as materialized (
+new_inbound as materialized (
 
-    {{ touched_customers(ref('fct_messages')) }}
+    {{ earliest_new_inbound(ref('fct_messages')) }}
 
 ),
 {% endif %}
@@ -46,10 +47,12 @@ outbound as (
         coalesce({{ phone_country_of_e164('m.customer_key') }}, 'ZZ') as market_country,
         m.last_loaded_at
     from {{ ref('fct_messages') }} as m
+    {% if is_incremental() %}
+    left join new_inbound as n on n.customer_key = m.customer_key
+    {% endif %}
     where m.direction = 'outbound' and m.sent_at_utc is not null
     {% if is_incremental() %}
-      and (m.customer_key in (select customer_key from touched)
-           or (m.customer_key is null and m.last_loaded_at > {{ load_watermark() }}))
+      and (m.last_loaded_at > {{ load_watermark() }} or m.sent_at_utc >= n.since)
     {% endif %}
 
 ),
@@ -57,10 +60,13 @@ outbound as (
 inbound as materialized (
 
     select customer_key, sent_at_utc, referral_ctwa_clid is not null or referral_source_id is not null as is_entry_point
-    from {{ ref('fct_messages') }}
-    where direction = 'inbound' and customer_key is not null
+    from {{ ref('fct_messages') }} as i
+    where i.direction = 'inbound' and i.customer_key is not null
     {% if is_incremental() %}
-      and customer_key in (select customer_key from touched)
+      -- older inbound messages are outside every window of the recomputed sends
+      and i.sent_at_utc >= (
+          select min(o.sent_at_utc) from outbound as o where o.customer_key = i.customer_key
+      ) - interval 72 hour
     {% endif %}
 
 ),

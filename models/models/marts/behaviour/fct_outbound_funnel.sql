@@ -12,38 +12,45 @@
 -- Stages are cumulative: read implies delivered (Meta sometimes skips the `delivered` status).
 -- replied: the customer's next inbound message (any type) came within 72 h of the send; a message
 -- followed by another send before the reply still counts (each send is credited).
--- Incremental: the outbound messages of every customer touched by data loaded since the last run
--- (and new messages without a customer) are recomputed, delete+insert by message_id; a message's
--- funnel depends only on itself, its fee and its customer's later inbound messages.
+-- Incremental (delete+insert by message_id): a message's funnel depends only on itself, its fee
+-- (int_messages__costed: sends after a new inbound message) and its customer's next inbound message
+-- (a reply counts within 72 h). Recomputed: outbound messages loaded or changed since the last run,
+-- and each customer's outbound messages sent at or after 72 h before their earliest inbound message
+-- loaded since.
 
 with
 
 {% if is_incremental() %}
-touched as materialized (
+new_inbound as materialized (
 
-    {{ touched_customers(ref('fct_messages')) }}
+    {{ earliest_new_inbound(ref('fct_messages')) }}
 
 ),
 {% endif %}
 
 outbound as (
 
-    select * from {{ ref('fct_messages') }}
-    where direction = 'outbound'
+    select m.*
+    from {{ ref('fct_messages') }} as m
     {% if is_incremental() %}
-      and (customer_key in (select customer_key from touched)
-           or (customer_key is null and last_loaded_at > {{ load_watermark() }}))
+    left join new_inbound as n on n.customer_key = m.customer_key
+    {% endif %}
+    where m.direction = 'outbound'
+    {% if is_incremental() %}
+      and (m.last_loaded_at > {{ load_watermark() }}
+           or m.sent_at_utc >= n.since - interval {{ var('reply_window_hours') }} hour)
     {% endif %}
 
 ),
 
 inbound as (
 
-    select customer_key, sent_at_utc, message_id
-    from {{ ref('fct_messages') }}
-    where direction = 'inbound' and customer_key is not null
+    select i.customer_key, i.sent_at_utc, i.message_id
+    from {{ ref('fct_messages') }} as i
+    where i.direction = 'inbound' and i.customer_key is not null
     {% if is_incremental() %}
-      and customer_key in (select customer_key from touched)
+      -- only the next inbound message after a recomputed send matters
+      and i.sent_at_utc > (select min(o.sent_at_utc) from outbound as o where o.customer_key = i.customer_key)
     {% endif %}
 
 ),
