@@ -17,3 +17,18 @@
 {% test at_least(model, column_name, min_value) %}
     select * from {{ model }} where {{ column_name }} < {{ min_value }}
 {% endtest %}
+
+{#- None of the listed columns holds a null: one scan of the model for all of them (a not_null
+    test per column would scan it once each). Returns one row per column with nulls. -#}
+{% test not_null_columns(model, column_names) %}
+    with counts as (
+        select
+            {%- for column in column_names %}
+            count(*) filter (where {{ adapter.quote(column) }} is null) as {{ adapter.quote(column) }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from {{ model }}
+    )
+    select column_name, null_rows
+    from (unpivot counts on columns(*) into name column_name value null_rows)
+    where null_rows > 0
+{% endtest %}
