@@ -21,48 +21,52 @@ receipts as (
 
 ),
 
-entries as (
+pairs as (
 
+    -- every entry x change of each POST in order, in one pass over each body (no self-join: the
+    -- bodies are the biggest thing in the warehouse)
     select
-        r.receipt_id,
-        e.entry_index::integer as entry_index,
-        e.entry
-    from receipts as r,
-        unnest({{ json_list('r.payload', '$.entry') }}) with ordinality as e(entry, entry_index)
-
-),
-
-changes as (
-
-    select
-        en.receipt_id,
-        en.entry_index,
-        c.change_index::integer as change_index,
-        en.entry,
-        c.change
-    from entries as en,
-        unnest({{ json_list('en.entry', '$.changes') }}) with ordinality as c(change, change_index)
+        receipt_id,
+        file,
+        line_no,
+        received_at,
+        loaded_at,
+        signature,
+        json_extract_string(payload, '$.object') as object,
+        flatten(list_transform(
+            {{ json_list('payload', '$.entry') }},
+            lambda entry, entry_index: list_transform(
+                {{ json_list('entry', '$.changes') }},
+                lambda change, change_index: struct_pack(
+                    entry_index := entry_index, change_index := change_index, entry := entry, change := change
+                )
+            )
+        )) as pairs
+    from receipts
 
 ),
 
 exploded as (
 
     select
-        r.receipt_id,
-        r.file,
-        r.line_no,
-        r.received_at,
-        r.loaded_at,
-        r.signature,
-        json_extract_string(r.payload, '$.object') as object,
-        ch.entry_index,
-        ch.change_index,
-        json_extract_string(ch.entry, '$.id') as waba_id,
-        {{ wa_unix_ts('ch.entry', '$.time') }} as entry_time,
+        receipt_id,
+        file,
+        line_no,
+        received_at,
+        loaded_at,
+        signature,
+        object,
+        p.entry_index::integer as entry_index,
+        p.change_index::integer as change_index,
+        json_extract_string(p.entry, '$.id') as waba_id,
+        {{ wa_unix_ts('p.entry', '$.time') }} as entry_time,
         -- one parse of the change for its two parts
-        json_extract(ch.change, ['$.field', '$.value']) as parts
-    from receipts as r
-    left join changes as ch on ch.receipt_id = r.receipt_id
+        json_extract(p.change, ['$.field', '$.value']) as parts
+    from (
+        -- a POST without any change keeps one row of nulls
+        select *, unnest(case when len(pairs) = 0 then [null] else pairs end) as p
+        from pairs
+    )
 
 ),
 
