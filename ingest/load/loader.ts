@@ -53,14 +53,28 @@ async function recordLedger(
   file: LandedFile,
   counts: { lines: number; loaded: number; quarantined: number },
 ): Promise<void> {
-  await wh.run("insert into raw.load_ledger values ($1, $2, $3, $4, $5, $6, current_timestamp)", [
-    source,
-    file.rel,
-    file.bytes,
-    counts.lines,
-    counts.loaded,
-    counts.quarantined,
-  ]);
+  await recordLedgerRows(wh, source, [[file, counts]]);
+}
+
+/** One statement for a whole batch: a statement per file costs more than its row once files are small. */
+async function recordLedgerRows(
+  wh: Warehouse,
+  source: LoadSource,
+  rows: ReadonlyArray<readonly [LandedFile, { lines: number; loaded: number; quarantined: number }]>,
+): Promise<void> {
+  const column = (pick: (row: (typeof rows)[number]) => string | number) => listValue(rows.map(pick));
+  await wh.run(
+    `insert into raw.load_ledger
+     select $1, unnest($2), unnest($3), unnest($4), unnest($5), unnest($6), current_timestamp`,
+    [
+      source,
+      column(([f]) => f.rel),
+      column(([f]) => f.bytes),
+      column(([, c]) => c.lines),
+      column(([, c]) => c.loaded),
+      column(([, c]) => c.quarantined),
+    ],
+  );
 }
 
 type Counts = { lines: number; loaded: number; quarantined: number };
@@ -76,41 +90,171 @@ async function checkedCounts(wh: Warehouse): Promise<Map<string, Counts>> {
   return new Map(rows.map((r) => [r.file, { lines: r.lines, loaded: r.loaded, quarantined: r.quarantined }]));
 }
 
-/** Names the files that the next `landed-lines.sql` splits (a batch, or one CSV file). */
+/**
+ * Names the files that the next `landed-lines.sql`, `line-counts.sql` or `parse-files.sql` reads
+ * (a batch, or one CSV file), in this order.
+ */
 async function stageFiles(wh: Warehouse, files: readonly LandedFile[]): Promise<void> {
   const abs = listValue(files.map((f) => f.abs));
-  await wh.run("create or replace temp table landed_files as select unnest($1) as abs, unnest($2) as rel", [
-    abs,
-    listValue(files.map((f) => f.rel)),
-  ]);
+  const rel = listValue(files.map((f) => f.rel));
+  await wh.run(
+    "create or replace temp table landed_files as select unnest($1) as abs, unnest($2) as rel, unnest($3) as idx",
+    [abs, rel, listValue(files.map((_, i) => i))],
+  );
   await wh.run("set variable landed_paths = $1", [abs]);
+  await wh.run("set variable landed_rels = $1", [rel]);
+}
+
+type NdjsonSource = "webhooks" | "outbound";
+
+/**
+ * The fields of each NDJSON landing line that the checks read, with the DuckDB type each is read
+ * as (formats in ../landing/format.ts). Fields are read as text (headers as JSON), so that a
+ * value of the wrong type becomes a named problem rather than a failed load.
+ */
+const LINE_FIELDS: Record<NdjsonSource, Record<string, string>> = {
+  webhooks: {
+    v: "VARCHAR",
+    receipt_id: "VARCHAR",
+    received_at: "VARCHAR",
+    body: "VARCHAR",
+    body_base64: "VARCHAR",
+    body_sha256: "VARCHAR",
+    path: "VARCHAR",
+    remote_addr: "VARCHAR",
+    signature: "VARCHAR",
+    headers: "JSON",
+  },
+  outbound: Object.fromEntries(
+    [
+      "v",
+      "message_id",
+      "sent_at",
+      "phone_number_id",
+      "recipient_wa_id",
+      "recipient_user_id",
+      "sender_kind",
+      "agent_id",
+      "agent_name",
+      "automation_id",
+      "template_name",
+      "template_category",
+      "template_language",
+      "campaign_id",
+      "message_type",
+      "text",
+      "reply_to_message_id",
+    ].map((field) => [field, "VARCHAR"]),
+  ),
+};
+
+/** The same line type for the fast path's reader (a STRUCT) and the careful path's json_transform. */
+function lineTypeVariables(source: NdjsonSource): Record<string, string> {
+  const fields = Object.entries(LINE_FIELDS[source]);
+  return {
+    line_type: `STRUCT(${fields.map(([name, type]) => `"${name}" ${type}`).join(", ")})`,
+    line_json_type: JSON.stringify(LINE_FIELDS[source]),
+  };
+}
+
+/** The raw table each NDJSON source loads into. */
+const RAW_TABLE: Record<NdjsonSource, string> = {
+  webhooks: "raw.webhook_receipts",
+  outbound: "raw.outbound_messages",
+};
+
+/** What DuckDB raises when its NDJSON reader meets a line it cannot read as one JSON object. */
+function isUnreadableLine(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith("Invalid Input Error");
+}
+
+/**
+ * Fast path: DuckDB's NDJSON reader over the whole batch, then the source's checks and the insert
+ * in one statement. Returns the files it loaded whole with their line counts; the rows of the
+ * other files (any bad or blank line) are taken out again for the careful path. Throws an Invalid
+ * Input Error when some line is not a JSON object at all.
+ */
+async function loadFast(
+  wh: Warehouse,
+  source: NdjsonSource,
+  files: readonly LandedFile[],
+): Promise<Map<string, number>> {
+  await stageFiles(wh, files);
+  await setVariables(wh, { ...lineTypeVariables(source), raw_table: RAW_TABLE[source] });
+  await wh.runFile(sqlFile("line-counts"));
+  await wh.runFile(sqlFile("parse-files"));
+  await wh.runFile(sqlFile(`${source}-check`));
+  await wh.runFile(sqlFile(`${source}-insert`));
+  await wh.runFile(sqlFile("fast-files"));
+  const verdicts = await wh.rows<{ file: string; lines: number; whole: boolean }>(
+    "select file, lines::double as lines, whole from fast_files",
+  );
+  if (verdicts.some((v) => !v.whole)) {
+    await wh.run(
+      `delete from ${RAW_TABLE[source]} where loaded_at = current_timestamp and file in (select file from fast_files where not whole)`,
+    );
+  }
+  return new Map(verdicts.filter((v) => v.whole).map((v) => [v.file, v.lines]));
+}
+
+/**
+ * Careful path: splits the files into numbered lines and parses each line on its own, so every
+ * bad line is quarantined with its number, field, reason and text while the others load.
+ */
+async function loadLineByLine(
+  wh: Warehouse,
+  source: NdjsonSource,
+  files: readonly LandedFile[],
+): Promise<Map<string, Counts>> {
+  await stageFiles(wh, files);
+  await setVariables(wh, { ...lineTypeVariables(source), landed_source: source });
+  await wh.runFile(sqlFile("landed-lines"));
+  await wh.runFile(sqlFile("parse-lines"));
+  await wh.runFile(sqlFile(`${source}-check`));
+  // Checked once: the insert, quarantine.sql and the counts all read the materialised rows.
+  await wh.run("create or replace temp table checked as select * from line_checks");
+  await wh.run("create or replace temp view line_checks as select * from checked");
+  await wh.runFile(sqlFile(`${source}-insert`));
+  await wh.runFile(sqlFile("quarantine"));
+  return checkedCounts(wh);
 }
 
 /**
  * Loads a batch of NDJSON landing files in one transaction together with their ledger rows:
  * set-based over the whole batch (per-file statements cost more than the work itself), and still
- * all or nothing, so a crash loads no file twice and loses none.
+ * all or nothing, so a crash loads no file twice and loses none. Files that the fast path reads
+ * cleanly stay loaded from it; the others (a bad or blank line) load line by line. When some line
+ * is not even a JSON object, the fast path fails the whole transaction: the batch is then split
+ * in halves, down to the one file that loads line by line.
  */
 async function loadNdjsonBatch(
   wh: Warehouse,
-  source: "webhooks" | "outbound",
+  source: NdjsonSource,
   files: readonly LandedFile[],
 ): Promise<Map<string, Counts>> {
-  return wh.transaction(async () => {
-    await stageFiles(wh, files);
-    await setVariables(wh, { landed_source: source });
-    await wh.runFile(sqlFile("landed-lines"));
-    await wh.runFile(sqlFile(source));
-    await wh.runFile(sqlFile("quarantine"));
-    const counts = await checkedCounts(wh);
-    const out = new Map<string, Counts>();
-    for (const f of files) {
-      const c = counts.get(f.rel) ?? { lines: 0, loaded: 0, quarantined: 0 };
-      await recordLedger(wh, source, f, c);
-      out.set(f.rel, c);
-    }
-    return out;
-  });
+  const ledger = async (counts: Map<string, Counts>) => {
+    const rows = files.map((f) => [f, counts.get(f.rel) ?? { lines: 0, loaded: 0, quarantined: 0 }] as const);
+    await recordLedgerRows(wh, source, rows);
+    return new Map(rows.map(([f, c]) => [f.rel, c]));
+  };
+  try {
+    return await wh.transaction(async () => {
+      const whole = await loadFast(wh, source, files);
+      const counts = new Map<string, Counts>();
+      for (const [rel, lines] of whole) counts.set(rel, { lines, loaded: lines, quarantined: 0 });
+      const careful = files.filter((f) => !whole.has(f.rel));
+      if (careful.length > 0) {
+        for (const [rel, c] of await loadLineByLine(wh, source, careful)) counts.set(rel, c);
+      }
+      return ledger(counts);
+    });
+  } catch (err) {
+    if (!isUnreadableLine(err)) throw err;
+  }
+  if (files.length === 1) return wh.transaction(async () => ledger(await loadLineByLine(wh, source, files)));
+  const half = Math.ceil(files.length / 2);
+  const first = await loadNdjsonBatch(wh, source, files.slice(0, half));
+  return new Map([...first, ...(await loadNdjsonBatch(wh, source, files.slice(half)))]);
 }
 
 /** Consecutive batches of up to `maxBytes` (and `maxFiles`), at least one file each. */

@@ -1,15 +1,6 @@
--- Checks each line of the outbound message log (see ingest/landing/format.ts); one parse per line.
-create or replace temp table checked as
-with parsed as (
-  select file, line_no, line,
-         case when json_valid(line) then json_transform(line, '{"v": "VARCHAR", "message_id": "VARCHAR",
-           "sent_at": "VARCHAR", "phone_number_id": "VARCHAR", "recipient_wa_id": "VARCHAR",
-           "recipient_user_id": "VARCHAR", "sender_kind": "VARCHAR", "agent_id": "VARCHAR",
-           "agent_name": "VARCHAR", "automation_id": "VARCHAR", "template_name": "VARCHAR",
-           "template_category": "VARCHAR", "template_language": "VARCHAR", "campaign_id": "VARCHAR",
-           "message_type": "VARCHAR", "text": "VARCHAR", "reply_to_message_id": "VARCHAR"}') end as r
-  from landed_lines
-)
+-- Checks each parsed line of the outbound message log (the view `parsed`, from parse-files.sql or
+-- parse-lines.sql; format in ingest/landing/format.ts) and names the first problem.
+create or replace temp view line_checks as
 select file, line_no, r, try_cast(r.sent_at as timestamptz) as sent_at,
   case
     when line = '' then {'field': null, 'reason': 'empty line'}
@@ -24,11 +15,3 @@ select file, line_no, r, try_cast(r.sent_at as timestamptz) as sent_at,
     when coalesce(r.message_type, '') = '' then {'field': 'message_type', 'reason': 'missing message type'}
   end as problem
 from parsed;
-
-insert into raw.outbound_messages
-select file, line_no, r.message_id, sent_at, r.phone_number_id, r.recipient_wa_id, r.recipient_user_id,
-       r.sender_kind, r.agent_id, r.agent_name, r.automation_id, r.template_name, r.template_category,
-       r.template_language, r.campaign_id, r.message_type, r.text, r.reply_to_message_id, current_timestamp
-from checked
-where problem is null
-order by file, line_no;
