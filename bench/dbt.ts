@@ -2,9 +2,9 @@
  * `npx tsx bench/dbt.ts [--sizes 1000000,10000000] [--keep]`: `dbt build` on synthetic volume.
  * For each size S (messages, half inbound half outbound, ~3 statuses each, 2% duplicate webhook
  * deliveries; models/dev/gen_bench.py) in a fresh warehouse holding the dev fixtures:
- *   full         dbt build --full-refresh over S messages;
- *   incremental  append one new day of messages (S / days of the generated span) and dbt build;
- * then prints a table and the growth factor between sizes. Targets (issue 5, this 2-core machine):
+ *   full         the pipeline's dbt build (PIPELINE_BUILD) --full-refresh over S messages;
+ *   incremental  append one new day of messages (S / days of the generated span) and the same build;
+ * then prints a table, the growth factor between sizes and each run's slowest nodes. Targets (issue 5, this 2-core machine):
  * incremental daily run at 10M messages < 30 s, full build < 5 min. Speed lives here, never in tests.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,7 +15,7 @@ import { execa } from "execa";
 import { formatDuration } from "../core/log.ts";
 import { PROJECT_ROOT, VENV_DIR } from "../core/project.ts";
 import { textTable } from "../core/text-table.ts";
-import { describeDbtFailure, runDbt } from "../scheduler/dbt.ts";
+import { describeDbtFailure, PIPELINE_BUILD, runDbt, type DbtRunResult } from "../scheduler/dbt.ts";
 
 const { values } = parseArgs({
   options: {
@@ -29,11 +29,21 @@ const python = join(VENV_DIR, "bin", "python");
 const PAIRS_PER_DAY = Math.floor(86_400 / 7);
 
 interface Row {
+  slowest: { full: string; incremental: string };
   messages: number;
   generateMs: number;
   fullMs: number;
   dayMessages: number;
   incrementalMs: number;
+}
+
+/** The run's slowest nodes, "name seconds", for reading where the time goes. */
+function slowest(run: DbtRunResult, n = 8): string {
+  return [...run.nodes]
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, n)
+    .map((node) => `${node.uniqueId.split(".").slice(2).join(".")} ${node.seconds.toFixed(1)} s`)
+    .join(", ");
 }
 
 async function runSize(messages: number): Promise<Row> {
@@ -46,7 +56,7 @@ async function runSize(messages: number): Promise<Row> {
     await execa(python, [join(PROJECT_ROOT, "models/dev/load_fixtures.py"), warehouse]);
     await execa(python, [join(PROJECT_ROOT, "models/dev/gen_bench.py"), warehouse, String(pairs), "0"]);
     const generateMs = performance.now() - t;
-    const full = await runDbt(["build", "--full-refresh"], opts);
+    const full = await runDbt([...PIPELINE_BUILD, "--full-refresh"], opts);
     if (full.exitCode !== 0) throw new Error(describeDbtFailure(full));
     // one new day, newer than everything built
     await execa(python, [
@@ -56,9 +66,16 @@ async function runSize(messages: number): Promise<Row> {
       String(pairs),
     ]);
     t = performance.now();
-    const inc = await runDbt(["build"], opts);
+    const inc = await runDbt([...PIPELINE_BUILD], opts);
     if (inc.exitCode !== 0) throw new Error(describeDbtFailure(inc));
-    return { messages, generateMs, fullMs: full.ms, dayMessages: PAIRS_PER_DAY * 2, incrementalMs: inc.ms };
+    return {
+      messages,
+      generateMs,
+      fullMs: full.ms,
+      dayMessages: PAIRS_PER_DAY * 2,
+      incrementalMs: inc.ms,
+      slowest: { full: slowest(full), incremental: slowest(inc) },
+    };
   } finally {
     if (!values.keep) rmSync(dir, { recursive: true, force: true });
     else console.log(`kept ${dir}`);
@@ -90,4 +107,8 @@ for (let i = 1; i < rows.length; i++) {
     `growth ${a.messages.toLocaleString("en")} -> ${b.messages.toLocaleString("en")} (x${(b.messages / a.messages).toFixed(0)}): ` +
       `full x${(b.fullMs / a.fullMs).toFixed(1)}, incremental x${(b.incrementalMs / a.incrementalMs).toFixed(1)}`,
   );
+}
+for (const r of rows) {
+  console.log(`slowest nodes at ${r.messages.toLocaleString("en")}, full: ${r.slowest.full}`);
+  console.log(`slowest nodes at ${r.messages.toLocaleString("en")}, incremental: ${r.slowest.incremental}`);
 }

@@ -1,8 +1,10 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='customer_key',
+        incremental_strategy='replace_tail',
+        unique_key='segment_spell_key',
+        tail_key='customer_key',
+        tail_column='valid_from',
         post_hook=[
             "{% if is_incremental() %}delete from {{ this }} where customer_key not in (select customer_key from {{ ref('fct_messages') }} where direction = 'inbound' and customer_key is not null){% endif %}"
         ],
@@ -21,11 +23,16 @@
 -- A customer enters on the day of their first inbound message. The state can only change on a day
 -- with activity or when a window expires (activity day + 7, + 30, + 61), so only those candidate
 -- days are evaluated: the model stays linear in activity, not in customers x days.
--- Incremental (delete+insert by customer_key): a customer's spells depend only on their own
--- messages, keywords and conversations and on the newest data date. Recomputed: each customer with
--- a message loaded or changed since the last run (watermark last_loaded_at), and each customer with
--- a window expiring between the last run's newest data date and today's; a customer left without
--- inbound messages (their messages moved to another key) is removed by the post-hook.
+-- Incremental (replace_tail): a customer's spells depend only on their own messages, keywords and
+-- conversations and on the newest data date, and a day's state only on the 61 days before it.
+-- Per customer, the cutoff is the earliest of: the day of a message loaded or changed since the
+-- last run (watermark last_loaded_at), and a window (inbound day + 7, + 30, + 61) expiring after
+-- the last run's newest data date. Days from the cutoff are evaluated again from the activity of
+-- the 61 days before it (and the last inbound day before those); the spell in effect the day before
+-- the cutoff and every later spell are replaced. A customer left without inbound messages (their
+-- messages moved to another key) is removed by the post-hook.
+
+{% set lookback_days = var('churn_days') + 1 %}
 
 with
 
@@ -46,58 +53,66 @@ previous as (
 
     -- the last run's newest data date, or earlier (a message updated since no longer counts):
     -- an earlier date only widens the expiry check below
-    select
-        (select watermark from watermark) as watermark,
-        coalesce(max(sent_date_local), '-infinity'::date) as as_of_date
+    select coalesce(max(sent_date_local), '-infinity'::date) as as_of_date
     from {{ ref('fct_messages') }}
     where last_loaded_at <= (select watermark from watermark)
 
 ),
 
-recompute as materialized (
+cutoffs as materialized (
 
-    select customer_key
-    from {{ ref('fct_messages') }}
-    where last_loaded_at > (select watermark from previous) and customer_key is not null
-    union
-    -- a window (inbound day + 7, + 30, + 61; question and conversation days are inbound days)
-    -- expired since the last run's as_of_date
-    select customer_key
-    from {{ ref('fct_messages') }}
-    where direction = 'inbound' and customer_key is not null
-      and (
-        {%- for offset_days in [var('high_interest_days'), var('potential_days'), var('churn_days') + 1] %}
-        {{ 'or ' if not loop.first }}(sent_date_local + {{ offset_days }} > (select as_of_date from previous)
-            and sent_date_local + {{ offset_days }} <= (select last_date from as_of))
+    select customer_key, min(cutoff) as cutoff
+    from (
+        select customer_key, sent_date_local as cutoff
+        from {{ ref('fct_messages') }}
+        where last_loaded_at > (select watermark from watermark) and customer_key is not null
+        {%- for offset_days in [var('high_interest_days'), var('potential_days'), lookback_days] %}
+        union all
+        select customer_key, sent_date_local + {{ offset_days }}
+        from {{ ref('fct_messages') }}
+        where direction = 'inbound' and customer_key is not null
+          and sent_date_local + {{ offset_days }} > (select as_of_date from previous)
+          and sent_date_local + {{ offset_days }} <= (select last_date from as_of)
         {%- endfor %}
-      )
+    )
+    where cutoff is not null
+    group by all
 
 ),
 {% endif %}
 
 customer_messages as (
 
-    select customer_key, direction, sent_date_local, last_loaded_at
-    from {{ ref('fct_messages') }}
-    where customer_key is not null
+    select m.customer_key, m.direction, m.sent_date_local, m.last_loaded_at
+    from {{ ref('fct_messages') }} as m
     {% if is_incremental() %}
-      and customer_key in (select customer_key from recompute)
+    inner join cutoffs as c on c.customer_key = m.customer_key
     {% endif %}
+    where m.customer_key is not null and m.sent_date_local is not null
 
 ),
 
 inbound_days as (
 
-    select customer_key, sent_date_local as day
-    from customer_messages
-    where direction = 'inbound' and sent_date_local is not null
+    select m.customer_key, m.sent_date_local as day
+    from customer_messages as m
+    {% if is_incremental() %}
+    inner join cutoffs as c on c.customer_key = m.customer_key
+    {% endif %}
+    where m.direction = 'inbound'
+    {% if is_incremental() %}
+      and m.sent_date_local >= c.cutoff - {{ lookback_days }}
+    {% endif %}
     group by all
-
-),
-
-loaded as (
-
-    select customer_key, max(last_loaded_at) as last_loaded_at from customer_messages group by all
+    {% if is_incremental() %}
+    union all
+    -- the last inbound day before the lookback: only for days - last inbound day (churned)
+    select m.customer_key, max(m.sent_date_local)
+    from customer_messages as m
+    inner join cutoffs as c on c.customer_key = m.customer_key
+    where m.direction = 'inbound' and m.sent_date_local < c.cutoff - {{ lookback_days }}
+    group by all
+    {% endif %}
 
 ),
 
@@ -107,7 +122,7 @@ question_days as (
     from {{ ref('fct_message_keywords') }} as k
     inner join {{ ref('keyword_topics') }} as t on t.topic = k.topic and t.is_product_question
     {% if is_incremental() %}
-    where k.customer_key in (select customer_key from recompute)
+    inner join cutoffs as c on c.customer_key = k.customer_key and k.sent_date_local >= c.cutoff - {{ lookback_days }}
     {% endif %}
     group by all
 
@@ -115,15 +130,14 @@ question_days as (
 
 conversation_days as (
 
-    select customer_key, started_date_local as day, count(*) as conversations
-    from {{ ref('fct_conversations') }}
+    select v.customer_key, v.started_date_local as day, count(*) as conversations
+    from {{ ref('fct_conversations') }} as v
     {% if is_incremental() %}
-    where customer_key in (select customer_key from recompute)
+    inner join cutoffs as c on c.customer_key = v.customer_key and v.started_date_local >= c.cutoff - {{ lookback_days }}
     {% endif %}
     group by all
 
 ),
-
 candidates as (
 
     select distinct customer_key, day + o.offset_days as day
@@ -184,24 +198,68 @@ segmented as (
 
 ),
 
+{% if is_incremental() %}
+kept_spell as (
+
+    -- the stored spell in effect the day before the cutoff: it stays, but may now end elsewhere
+    select
+        s.customer_key,
+        s.valid_from as day,
+        s.questions_7d_at_start as questions_7d,
+        s.conversations_30d_at_start as conversations_30d,
+        s.last_inbound_day_at_start as last_inbound_day,
+        s.segment
+    from {{ this }} as s
+    inner join cutoffs as c on c.customer_key = s.customer_key
+    where s.valid_from < c.cutoff and (s.valid_to is null or s.valid_to >= c.cutoff)
+
+),
+{% endif %}
+
 changes as (
 
     select *
-    from segmented
+    from (
+        {% if is_incremental() %}
+        select * from kept_spell
+        union all
+        select s.*
+        from segmented as s
+        inner join cutoffs as c on c.customer_key = s.customer_key and s.day >= c.cutoff
+        {% else %}
+        select * from segmented
+        {% endif %}
+    )
     qualify coalesce(lag(segment) over (partition by customer_key order by day), '') <> segment
+
+),
+
+spells as (
+
+    select
+        customer_key || ':' || strftime(day, '%Y-%m-%d') as segment_spell_key,
+        customer_key,
+        segment,
+        day as valid_from,
+        lead(day) over (partition by customer_key order by day) as valid_to,
+        lead(day) over (partition by customer_key order by day) is null as is_current,
+        questions_7d::integer as questions_7d_at_start,
+        conversations_30d::integer as conversations_30d_at_start,
+        last_inbound_day as last_inbound_day_at_start
+    from changes
+
+),
+
+spell_loads as (
+
+    -- each message counts for the spell its day falls in
+    select s.segment_spell_key, max(m.last_loaded_at) as last_loaded_at
+    from customer_messages as m
+    asof inner join spells as s on s.customer_key = m.customer_key and s.valid_from <= m.sent_date_local
+    group by all
 
 )
 
-select
-    c.customer_key || ':' || strftime(c.day, '%Y-%m-%d') as segment_spell_key,
-    c.customer_key,
-    c.segment,
-    c.day as valid_from,
-    lead(c.day) over (partition by c.customer_key order by c.day) as valid_to,
-    lead(c.day) over (partition by c.customer_key order by c.day) is null as is_current,
-    c.questions_7d::integer as questions_7d_at_start,
-    c.conversations_30d::integer as conversations_30d_at_start,
-    c.last_inbound_day as last_inbound_day_at_start,
-    l.last_loaded_at
-from changes as c
-inner join loaded as l on l.customer_key = c.customer_key
+select s.*, l.last_loaded_at
+from spells as s
+left join spell_loads as l on l.segment_spell_key = s.segment_spell_key
