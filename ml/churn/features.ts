@@ -173,40 +173,92 @@ export const FEATURES: readonly FeatureDef[] = [
     reason: (v) => `${v} orders in the last year`,
   },
   {
-    name: "log_revenue_365d",
+    name: "orders_total",
     whatsapp: false,
     riskDirection: -1,
-    description: "ln(1 + paid revenue in the last 365 days), order currency",
+    description: "Orders ever placed before the as-of date",
+    reason: (v) => (v === 1 ? "only one order so far" : `${v} orders so far`),
+  },
+  {
+    name: "order_months_365d",
+    whatsapp: false,
+    riskDirection: -1,
+    description: "Distinct calendar months with an order, last 365 days",
+    reason: (v) => `ordered in only ${v} month(s) of the last year`,
+  },
+  {
+    name: "log_order_value_365d",
+    whatsapp: false,
+    riskDirection: -1,
+    description: "ln(1 + value of the orders placed in the last 365 days, not cancelled by then), order currency",
     reason: () => "low spend in the last year",
   },
   {
     name: "log_avg_order_value",
     whatsapp: false,
     riskDirection: -1,
-    description: "ln(1 + average paid order value), order currency",
+    description: "ln(1 + average order value, orders not cancelled by then), order currency",
     reason: () => "small average order",
   },
   {
-    name: "tenure_days",
+    name: "order_tenure_days",
     whatsapp: false,
+    riskDirection: -1,
+    description: "Days since the first order (-1 = never ordered)",
+    reason: (v) => (v < 0 ? "has never ordered" : `first order only ${Math.round(v)} days ago`),
+  },
+  {
+    name: "mean_order_gap_days",
+    whatsapp: false,
+    riskDirection: 1,
+    description: "Mean days between consecutive orders (-1 = fewer than 2 orders)",
+    reason: (v) => (v < 0 ? "fewer than 2 orders" : `orders only every ${Math.round(v)} days on average`),
+  },
+  {
+    name: "order_overdue_ratio",
+    whatsapp: false,
+    riskDirection: 1,
+    description:
+      "Days since the last order / the customer's own mean gap between orders, capped at 50 (-1 = fewer than 2 orders)",
+    reason: (v) => (v < 0 ? "no repeat order yet" : `next order ${f1(v)}x the usual gap overdue`),
+  },
+  {
+    name: "last_order_value_ratio",
+    whatsapp: false,
+    riskDirection: -1,
+    description: "Last order value / mean value of the earlier orders (-1 = fewer than 2 orders)",
+    reason: (v) => (v < 0 ? "no repeat order yet" : `last order worth ${pct(v)} of the earlier ones`),
+  },
+  {
+    name: "crm_tenure_days",
+    whatsapp: false,
+    riskDirection: -1,
+    description: "Days since the CRM record was created (-1 = no CRM record yet)",
+    reason: (v) => (v < 0 ? "not in the CRM yet" : `in the CRM for only ${Math.round(v)} days`),
+  },
+  {
+    name: "tenure_days",
+    whatsapp: true,
     riskDirection: -1,
     description: "Days since first seen (first message, order or CRM record)",
     reason: (v) => `customer for only ${Math.round(v)} days`,
   },
   {
     name: "days_since_last_activity",
-    whatsapp: false,
+    whatsapp: true,
     riskDirection: 1,
     description: "Days since the last message or order",
     reason: (v) => `no message or order for ${Math.round(v)} days`,
   },
 ];
 
-/** Columns the transaction-only model may use (a CRM with orders but no WhatsApp history). */
+/**
+ * The model's columns for a feature set. "orders_only" (a CRM with orders but no WhatsApp history)
+ * keeps only features computed from orders and the CRM record: anything that also reads messages
+ * (first or last activity, tenure since the first message) is a WhatsApp feature.
+ */
 export function featureNames(set: FeatureSet): string[] {
-  return FEATURES.filter((f) => set === "whatsapp_and_orders" || !f.whatsapp)
-    .filter((f) => set === "whatsapp_and_orders" || f.name !== "days_since_last_activity")
-    .map((f) => f.name);
+  return FEATURES.filter((f) => set === "whatsapp_and_orders" || !f.whatsapp).map((f) => f.name);
 }
 
 export type FeatureSet = "whatsapp_and_orders" | "orders_only";

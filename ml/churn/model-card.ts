@@ -2,9 +2,21 @@
 import { FEATURES, type FeatureRow } from "./features.ts";
 import type { TrainResult } from "./train.ts";
 import { metricsTable } from "./train.ts";
+import { FEW_COLUMNS } from "./model.ts";
+import type { BinaryReport } from "../metrics.ts";
 
 const rate = (rows: readonly FeatureRow[]) =>
   rows.length ? `${((100 * rows.filter((r) => r.churned).length) / rows.length).toFixed(1)}%` : "n/a";
+
+const fmt = (v: number) => v.toFixed(3);
+
+/** The metrics the card checks "the forest beats every baseline" on: name, value, higher is better. */
+const CARD_METRICS: readonly [string, (m: BinaryReport) => number, boolean][] = [
+  ["ROC AUC", (m) => m.rocAuc, true],
+  ["PR AUC", (m) => m.prAuc, true],
+  ["Brier score", (m) => m.brier, false],
+  ["top-decile lift", (m) => m.topDecileLift, true],
+];
 
 export function modelCard(
   r: TrainResult,
@@ -18,12 +30,21 @@ export function modelCard(
   const beats = r.comparisons!.map((c) => {
     const f = c.evaluations.find((x) => x.model === "forest")!.report;
     const others = c.evaluations.filter((x) => x.model !== "forest");
-    const lost = others.filter(
-      (o) => o.report.rocAuc >= f.rocAuc || o.report.prAuc >= f.prAuc || o.report.brier <= f.brier,
-    );
+    const won: string[] = [];
+    const lost: string[] = [];
+    for (const [name, value, higherIsBetter] of CARD_METRICS) {
+      const notBeaten = others.filter((o) =>
+        higherIsBetter ? value(o.report) >= value(f) : value(o.report) <= value(f),
+      );
+      if (notBeaten.length === 0) won.push(name);
+      else
+        lost.push(
+          `${name} (${notBeaten.map((o) => `${o.model} ${fmt(value(o.report))}`).join(", ")} vs ${fmt(value(f))})`,
+        );
+    }
     return lost.length === 0
-      ? `- ${c.featureSet}: the forest beats every baseline on ROC AUC, PR AUC and Brier score.`
-      : `- ${c.featureSet}: the forest does NOT beat ${lost.map((o) => o.model).join(", ")} on every metric (see the table).`;
+      ? `- ${c.featureSet}: the forest beats every baseline on ${won.join(", ")}.`
+      : `- ${c.featureSet}: the forest beats every baseline on ${won.length ? won.join(", ") : "no metric"}; NOT on ${lost.join("; ")}.`;
   });
   const imp = main.columns
     .map((c, i) => ({ c, v: main.importance[i] ?? 0 }))
@@ -42,11 +63,11 @@ order in the ${m.activeDays} days before the scoring time. Longer-silent custome
 "churned" under R16 and are not scored.
 
 ## Data and validation (out of time)
-- As-of dates: every 7 days; features use only events strictly before the as-of time
+- As-of dates: every ${r.stepDays} day(s); features use only events strictly before the as-of time
   (point-in-time SQL in \`ml/sql/churn_features.sql\`).
 - Train: ${split.train.map((d) => d.slice(0, 10)).join(", ")} (${parts.train.length} rows, churn rate ${rate(parts.train)}).
 - Calibration (Platt, later slice): ${split.calibration.map((d) => d.slice(0, 10)).join(", ")} (${parts.cal.length} rows, ${rate(parts.cal)}).
-- Test (latest as-of date whose ${m.horizonDays}-day outcome is fully observed): ${split.test.map((d) => d.slice(0, 10)).join(", ")} (${parts.test.length} rows, ${rate(parts.test)}).
+- Test (the latest ${split.test.length} as-of date(s) whose ${m.horizonDays}-day outcome is fully observed): ${split.test.map((d) => d.slice(0, 10)).join(", ")} (${parts.test.length} rows, ${rate(parts.test)}).
 - ${split.purged ? `Purged: every train and calibration outcome window closed before the first test date.` : `Not purged: too little history to close every training outcome window before the test date; train, calibration and test are still in time order.`}
 - The same customer appears at several as-of dates, but never in two slices at the same date.
 
@@ -56,15 +77,23 @@ order in the ${m.activeDays} days before the scoring time. Longer-silent custome
   (\`ml.tag_log\`) in the ${m.horizonDays} days before the as-of date or inside its outcome window.
   ${e.total} candidate rows: ${e.unobserved} without a fully observed outcome, ${e.treatedBefore} treated before, ${e.treatedInOutcome} treated in the outcome window, ${e.eligible} used.
 - Read receipts count only if read before the as-of time; replies only if sent before it.
+- Orders: \`marts.fct_orders\` keeps only each order's current version, so payment status is not
+  a feature (a later refund or payment would leak), and a cancellation counts only when it was
+  recorded before the as-of time.
 - Sentiment is a fixed lexicon (\`ml/sentiment.ts\`), not trained on outcome-window messages.
 - No resampling; no random K-fold across time.
 
 ## Comparison on the same test slice
 ${metricsTable(r.comparisons!)}
 
-Rules are turned into probabilities with their churn rate on the calibration slice. The
-orders-only rows drop every WhatsApp feature (a CRM with orders but no WhatsApp history): R16
-becomes "no order for 60 days" and R27 "ordered in the last 90 days but not the last 30".
+The forest and the logistic regression are both Platt-calibrated on the calibration slice; rules
+are turned into probabilities with their churn rate on that slice. The
+orders-only rows drop every feature that reads WhatsApp data, including tenure and last activity
+measured from the first or last message (a CRM with orders but no WhatsApp history); they keep
+the order history (recency, frequency, value, the customer's own gap between orders and how
+overdue the next one is, value trend, months with an order) and the CRM record's age. The rows
+and labels are the same as above (the label still needs WhatsApp to observe "no inbound message").
+R16 becomes "no order for 60 days" and R27 "ordered in the last 90 days but not the last 30".
 
 ${beats.join("\n")}
 
@@ -81,7 +110,8 @@ ${JSON.stringify(m.forestOptions)} - ${main.trainSeconds.toFixed(1)} s to train 
 
 Settings were chosen per feature set on the calibration slice (as-of dates after every training
 date and before the test date; the test date is never used to choose), by ROC AUC + PR AUC of the
-vote fractions:
+vote fractions. The library samples columns once per tree, so with fewer than ${FEW_COLUMNS} columns
+every tree gets all or 80% of them (maxFeatures 1.0 / 0.8), otherwise 40% / 60%:
 
 | feature set | maxFeatures | maxDepth | minNumSamples | validation ROC AUC | validation PR AUC | chosen |
 |---|---|---|---|---|---|---|
@@ -93,7 +123,8 @@ ${r
     ),
   )
   .join("\n")}
- Platt: a = ${m.platt.a.toFixed(3)}, b = ${m.platt.b.toFixed(3)}.
+
+Platt: a = ${m.platt.a.toFixed(3)}, b = ${m.platt.b.toFixed(3)}.
 Risk bands on the calibrated probability: high >= ${m.bands.high}, medium >= ${m.bands.medium}.
 
 ### Most important features (impurity importance)

@@ -5,7 +5,7 @@
 import { applyPlatt, fitPlatt, type PlattModel } from "../calibration.ts";
 import { trainForest, TrainedForest, type ForestOptions } from "../forest/index.ts";
 import type { ColumnarMatrix, RandomForestClassifierJSON } from "../forest/types.ts";
-import { fitLogistic, predictLogistic } from "../logistic.ts";
+import { fitLogistic, logisticLogit } from "../logistic.ts";
 import { binaryReport, calibrationTable, type BinaryReport, type CalibrationBin } from "../metrics.ts";
 import { labels, matrixColumns, toMatrix } from "./dataset.ts";
 import { FEATURES, featureNames, type FeatureRow, type FeatureSet } from "./features.ts";
@@ -19,16 +19,27 @@ export const DEFAULT_FOREST: ForestOptions = {
 };
 
 /**
- * Forest settings tried per feature set; the one with the best ROC AUC + PR AUC on the
- * calibration slice (later than every training date, earlier than the test date) is used.
- * The test date is never looked at when choosing.
+ * Below this many matrix columns a tree sees every column (maxFeatures 1.0 / 0.8): the library
+ * samples features once per tree, not per split, so a 0.4 share of ~20 columns leaves the
+ * strongest ones (recency, frequency) out of most trees, and those trees are simply weaker.
+ * With few columns the bootstrap alone decorrelates the trees enough.
  */
-export const FOREST_GRID: ForestOptions[] = [
-  DEFAULT_FOREST,
-  { ...DEFAULT_FOREST, maxFeatures: 0.6, treeOptions: { maxDepth: 6, minNumSamples: 100, gainThreshold: 0 } },
-  { ...DEFAULT_FOREST, maxFeatures: 0.4, treeOptions: { maxDepth: 14, minNumSamples: 20, gainThreshold: 0 } },
-  { ...DEFAULT_FOREST, maxFeatures: 0.6, treeOptions: { maxDepth: 12, minNumSamples: 30, gainThreshold: 0 } },
-];
+export const FEW_COLUMNS = 24;
+
+/**
+ * Forest settings tried for a matrix with `nColumns` columns; the one with the best ROC AUC +
+ * PR AUC on the calibration slice (later than every training date, earlier than the test date)
+ * is used. The test date is never looked at when choosing.
+ */
+export function forestGrid(nColumns: number): ForestOptions[] {
+  const [wide, wider] = nColumns < FEW_COLUMNS ? [1.0, 0.8] : [0.4, 0.6];
+  return [
+    { ...DEFAULT_FOREST, maxFeatures: wide },
+    { ...DEFAULT_FOREST, maxFeatures: wider, treeOptions: { maxDepth: 6, minNumSamples: 100, gainThreshold: 0 } },
+    { ...DEFAULT_FOREST, maxFeatures: wide, treeOptions: { maxDepth: 14, minNumSamples: 20, gainThreshold: 0 } },
+    { ...DEFAULT_FOREST, maxFeatures: wider, treeOptions: { maxDepth: 12, minNumSamples: 30, gainThreshold: 0 } },
+  ];
+}
 
 export type ModelName = "forest" | "logistic" | "rule_r16_silent_60d" | "rule_r27_frequency_sentiment";
 
@@ -112,8 +123,8 @@ function quantiles(values: number[], k = 101): number[] {
 }
 
 /**
- * Trains the forest and the logistic regression on `train`, calibrates on `cal`, and evaluates
- * them with the two rule baselines on `test` (all on the same rows).
+ * Trains the forest and the logistic regression on `train`, calibrates both (Platt) on `cal`, and
+ * evaluates them with the two rule baselines on `test` (all on the same rows).
  */
 export function compareModels(
   train: readonly FeatureRow[],
@@ -121,7 +132,7 @@ export function compareModels(
   test: readonly FeatureRow[],
   set: FeatureSet,
   markets: readonly string[],
-  forestOptions: ForestOptions | readonly ForestOptions[] = FOREST_GRID,
+  forestOptions?: ForestOptions | readonly ForestOptions[],
 ): ComparisonResult {
   const names = featureNames(set);
   const xTrain = toMatrix(train, names, markets);
@@ -131,7 +142,12 @@ export function compareModels(
   const yCal = labels(cal);
   const yTest = labels(test);
   const started = performance.now();
-  const grid = Array.isArray(forestOptions) ? forestOptions : [forestOptions as ForestOptions];
+  const grid =
+    forestOptions === undefined
+      ? forestGrid(xTrain.columns.length)
+      : Array.isArray(forestOptions)
+        ? forestOptions
+        : [forestOptions as ForestOptions];
   let forest: ReturnType<typeof trainForest> | undefined;
   let chosen = grid[0]!;
   let bestScore = -Infinity;
@@ -150,8 +166,13 @@ export function compareModels(
   const trainSeconds = (performance.now() - started) / 1000;
   const platt = fitPlatt(forest.predictProbabilityFast(xCal), yCal);
   const pForest = applyPlatt(platt, forest.predictProbabilityFast(xTest));
+  // The logistic baseline gets the same Platt step on the same later slice as the forest (on its
+  // logit, where Platt is a slope and intercept correction): the churn rate drifts between the
+  // training and the test dates, and without it the baseline's Brier score would be judged on a
+  // shift the forest was corrected for.
   const logistic = fitLogistic(xTrain, yTrain, { l2: 1 });
-  const pLogistic = predictLogistic(logistic, xTest);
+  const logisticPlatt = fitPlatt(logisticLogit(logistic, xCal), yCal);
+  const pLogistic = applyPlatt(logisticPlatt, logisticLogit(logistic, xTest));
   const evals: ModelEvaluation[] = [];
   const add = (model: ModelName, p: ArrayLike<number>) =>
     evals.push({ model, report: binaryReport(yTest, p), calibration: calibrationTable(yTest, p, 10) });

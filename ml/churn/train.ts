@@ -24,14 +24,25 @@ import {
   type FeatureSet,
 } from "./features.ts";
 import { modelCard } from "./model-card.ts";
-import { compareModels, FOREST_GRID, reasonReferences, type ComparisonResult, type SavedChurnModel } from "./model.ts";
+import { compareModels, reasonReferences, type ComparisonResult, type SavedChurnModel } from "./model.ts";
 import type { ForestOptions } from "../forest/index.ts";
 
 export interface TrainOptions {
   horizonDays?: number;
   activeDays?: number;
+  /**
+   * Days between as-of dates (default 3). Every as-of date is another snapshot of every active
+   * customer, at a different point of their order and message rhythm: weekly dates gave the
+   * forest only 4-9 training snapshots on 150-180 days of data.
+   */
   stepDays?: number;
   warmupDays?: number;
+  /**
+   * Latest as-of dates used as the test slice (default 5, about two weeks at the default step)
+   * and the dates before them used for calibration and choosing the forest settings (default
+   * 5). A single test date held only ~750 rows on the default demo, too few to tell the forest
+   * and logistic regression apart (ROC AUC moved by a few points between seeds).
+   */
   testDates?: number;
   calibrationDates?: number;
   forest?: ForestOptions;
@@ -48,6 +59,8 @@ export interface TrainResult {
   model?: SavedChurnModel;
   comparisons?: ComparisonResult[];
   split?: TimeSplit;
+  /** Days between consecutive as-of dates. */
+  stepDays?: number;
   eligibility?: EligibilityReport;
   modelPath?: string;
   cardPath?: string;
@@ -94,16 +107,13 @@ export async function trainChurn(
   const start = await dataStart(wh);
   const end = await dataEnd(wh);
   if (!start || !end) return skip("no messages or orders in the warehouse");
-  const dates = chooseAsOfDates(start, end, {
-    horizonDays,
-    stepDays: opts.stepDays ?? 7,
-    warmupDays: opts.warmupDays ?? 42,
-  });
-  const nTest = opts.testDates ?? 1;
-  const nCal = opts.calibrationDates ?? 2;
+  const stepDays = opts.stepDays ?? 3;
+  const dates = chooseAsOfDates(start, end, { horizonDays, stepDays, warmupDays: opts.warmupDays ?? 42 });
+  const nTest = opts.testDates ?? 5;
+  const nCal = opts.calibrationDates ?? 5;
   if (dates.length < nTest + nCal + 1) {
     return skip(
-      `too little history to train: ${dates.length} as-of date(s) with a fully observed ${horizonDays}-day outcome between ${start.toISOString().slice(0, 10)} and ${end.toISOString().slice(0, 10)}; need ${nTest + nCal + 1} (about ${horizonDays + (opts.warmupDays ?? 42) + 7 * (nTest + nCal)} days of data)`,
+      `too little history to train: ${dates.length} as-of date(s) with a fully observed ${horizonDays}-day outcome between ${start.toISOString().slice(0, 10)} and ${end.toISOString().slice(0, 10)}; need ${nTest + nCal + 1} (about ${horizonDays + (opts.warmupDays ?? 42) + stepDays * (nTest + nCal)} days of data)`,
     );
   }
   const rows = await computeFeatures(wh, dates, { horizonDays, activeDays });
@@ -136,7 +146,7 @@ export async function trainChurn(
   }
   const markets = frequentMarkets(train);
   const comparisons = (["whatsapp_and_orders", "orders_only"] as FeatureSet[]).map((set) =>
-    compareModels(train, cal, test, set, markets, opts.forest ?? FOREST_GRID),
+    compareModels(train, cal, test, set, markets, opts.forest),
   );
   const main = comparisons[0]!;
   const forestOptions = main.forestOptions;
@@ -168,6 +178,7 @@ export async function trainChurn(
     model,
     comparisons,
     split,
+    stepDays,
     eligibility: report,
     modelPath,
     cardPath,

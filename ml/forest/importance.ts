@@ -1,8 +1,15 @@
 /**
- * Impurity feature importance computed from the JSON (ml-random-forest's formula: per node
- * gain*samples minus the children's, normalised per tree, averaged over trees through each tree's
- * column map). The library's own `featureImportance()` needs fields that `load()` drops
- * (numberSamples, numberFeatures), so after loading it cannot be used; this can.
+ * Impurity feature importance (mean decrease in Gini impurity) computed from the JSON: per tree,
+ * each split node adds gain x numberSamples (ml-cart's gain is the parent's impurity minus the
+ * children's weighted impurity, so this is the node's total impurity decrease) to its column; the
+ * tree's vector is normalised to 1 and mapped through the tree's column list, then trees are
+ * averaged.
+ *
+ * Not ml-random-forest's `featureImportance()` formula, which credits a split with its gain x
+ * samples minus its children's: a child where no split exists (a pure node) carries gain
+ * -Infinity and no numberSamples, so the subtraction is -Infinity x 0 = NaN and the whole tree
+ * drops out. Deep churn trees always have such nodes, and every importance came out 0. The
+ * library's method also cannot run after `load()`, which drops numberSamples.
  */
 import type { RandomForestClassifierJSON, TreeNodeJSON } from "./types.ts";
 
@@ -12,11 +19,9 @@ export function featureImportance(json: RandomForestClassifierJSON, nFeatures: n
   estimators.forEach((est, t) => {
     const local = new Array<number>(indexes[t]!.length).fill(0);
     const visit = (node: TreeNodeJSON | undefined): void => {
-      if (!node || node.splitColumn === undefined || !((node.gain ?? 0) > 0)) return;
-      let f = node.gain! * node.numberSamples!;
-      if (node.left) f -= (node.left.gain || 0) * (node.left.numberSamples || 0);
-      if (node.right) f -= (node.right.gain || 0) * (node.right.numberSamples || 0);
-      local[node.splitColumn] = local[node.splitColumn]! + f;
+      if (!node?.left || !node.right || node.splitColumn === undefined) return;
+      const decrease = (node.gain ?? 0) * (node.numberSamples ?? 0);
+      if (decrease > 0) local[node.splitColumn] = local[node.splitColumn]! + decrease;
       visit(node.left);
       visit(node.right);
     };

@@ -3,7 +3,7 @@
 -- Input: temp table ml_as_of(as_of_at timestamptz) - the moments the features are computed at.
 -- Every feature reads only rows whose event time is strictly before as_of_at (messages by sent_at,
 -- reads by read_at, replies by their send time, orders by ordered_at, keyword tags and sentiment by
--- the message's send time). The label and the treatment-in-outcome flag look at
+-- the message's send time, an order's status by its last update). The label and the treatment-in-outcome flag look at
 -- [as_of_at, as_of_at + horizon) and are never features.
 -- Reads: marts.fct_messages, marts.fct_orders, marts.dim_customers, ml_keywords (a temp view over
 -- marts.fct_message_keywords or an empty stand-in), ml.message_sentiment, ml.treatments.
@@ -17,10 +17,23 @@ select m.message_id, m.customer_key, m.sent_at_utc, m.text
 from marts.fct_messages as m
 where m.direction = 'inbound' and m.customer_key is not null and m.sent_at_utc is not null;
 
+-- Orders as outcome for the label (after as_of_at, so the final status is what happened).
 create or replace temp table ml_feat_orders as
-select o.customer_key, o.ordered_at_utc, o.is_paid, coalesce(o.total_amount, 0)::double as amount
+select o.customer_key, o.ordered_at_utc
 from marts.fct_orders as o
 where o.customer_key is not null and o.ordered_at_utc is not null and coalesce(o.order_status, '') <> 'cancelled';
+
+-- Orders as features (and as the population's activity). fct_orders holds each order's current
+-- version only, so the payment status is not used at all (a paid order refunded after as_of_at,
+-- or a pending one paid after it, would show its future status), and a cancellation counts only
+-- when the cancelled version was written before as_of_at; an order cancelled later was a live
+-- order at as_of_at. Amounts are known when the order is placed.
+create or replace temp table ml_feat_order_events as
+select o.customer_key, o.ordered_at_utc,
+       case when o.order_status = 'cancelled' then o.updated_at end as cancelled_known_at,
+       coalesce(o.total_amount, 0)::double as amount
+from marts.fct_orders as o
+where o.customer_key is not null and o.ordered_at_utc is not null;
 
 -- Each inbound message with the first business reply at or after it (agents, bots, the app).
 -- Response times the customer experienced: fct_conversations.first_response_seconds / avg_reply_seconds
@@ -41,15 +54,16 @@ asof left join replies as r on i.customer_key = r.customer_key and r.sent_at_utc
 -- days before it (longer-silent customers are already on the R16 "churned" list).
 create or replace temp table ml_feat_population as
 with activity as (
-    select customer_key, sent_at_utc as at from ml_feat_inbound
+    select customer_key, sent_at_utc as at, null::timestamptz as cancelled_known_at from ml_feat_inbound
     union all
-    select customer_key, ordered_at_utc from ml_feat_orders
+    select customer_key, ordered_at_utc, cancelled_known_at from ml_feat_order_events
 )
 select a.as_of_at, x.customer_key,
        max(x.at) as last_activity_at,
        min(x.at) as first_activity_at
 from ml_feat_asof as a
-inner join activity as x on x.at < a.as_of_at
+inner join activity as x
+    on x.at < a.as_of_at and (x.cancelled_known_at is null or x.cancelled_known_at >= a.as_of_at)
 group by all
 having max(x.at) >= a.as_of_at - interval (__ACTIVE_DAYS__) day;
 
@@ -125,17 +139,30 @@ select as_of_at, customer_key,
 from recent
 group by all;
 
+-- Transaction history as of as_of_at: recency, frequency and value, the customer's own rhythm
+-- (mean gap between orders, how overdue the next order is against it), the value trend (last order
+-- against the earlier ones), and how many distinct months had an order.
 create or replace temp table ml_feat_order_agg as
-select p.as_of_at, p.customer_key,
-       count(*) filter (where o.ordered_at_utc >= p.as_of_at - interval 90 day) as orders_90d,
-       count(*) filter (where o.ordered_at_utc >= p.as_of_at - interval 365 day) as orders_365d,
-       count(*) filter (where o.ordered_at_utc >= p.as_of_at - interval 30 day) as orders_30d,
-       sum(o.amount) filter (where o.is_paid and o.ordered_at_utc >= p.as_of_at - interval 365 day) as revenue_365d,
-       avg(o.amount) filter (where o.is_paid) as avg_order_value,
-       max(o.ordered_at_utc) as last_order_at,
-       min(o.ordered_at_utc) as first_order_at
-from ml_feat_population as p
-inner join ml_feat_orders as o on o.customer_key = p.customer_key and o.ordered_at_utc < p.as_of_at
+with placed as (
+    select p.as_of_at, p.customer_key, o.ordered_at_utc, o.amount
+    from ml_feat_population as p
+    inner join ml_feat_order_events as o
+        on o.customer_key = p.customer_key and o.ordered_at_utc < p.as_of_at
+       and (o.cancelled_known_at is null or o.cancelled_known_at >= p.as_of_at)
+)
+select as_of_at, customer_key,
+       count(*) filter (where ordered_at_utc >= as_of_at - interval 90 day) as orders_90d,
+       count(*) filter (where ordered_at_utc >= as_of_at - interval 365 day) as orders_365d,
+       count(*) filter (where ordered_at_utc >= as_of_at - interval 30 day) as orders_30d,
+       count(*) as orders_total,
+       count(distinct date_trunc('month', ordered_at_utc)) filter (where ordered_at_utc >= as_of_at - interval 365 day) as order_months_365d,
+       sum(amount) filter (where ordered_at_utc >= as_of_at - interval 365 day) as order_value_365d,
+       avg(amount) as avg_order_value,
+       sum(amount) as total_order_value,
+       arg_max(amount, ordered_at_utc) as last_order_value,
+       max(ordered_at_utc) as last_order_at,
+       min(ordered_at_utc) as first_order_at
+from placed
 group by all;
 
 create or replace temp table ml_feat_treatment as
@@ -194,8 +221,17 @@ select
     coalesce(o.orders_30d, 0)::double as orders_30d,
     coalesce(o.orders_90d, 0)::double as orders_90d,
     coalesce(o.orders_365d, 0)::double as orders_365d,
-    ln(1 + coalesce(o.revenue_365d, 0))::double as log_revenue_365d,
+    coalesce(o.orders_total, 0)::double as orders_total,
+    coalesce(o.order_months_365d, 0)::double as order_months_365d,
+    ln(1 + coalesce(o.order_value_365d, 0))::double as log_order_value_365d,
     ln(1 + coalesce(o.avg_order_value, 0))::double as log_avg_order_value,
+    coalesce((epoch(p.as_of_at) - epoch(o.first_order_at)) / 86400.0, -1)::double as order_tenure_days,
+    coalesce(case when o.orders_total >= 2 then (epoch(o.last_order_at) - epoch(o.first_order_at)) / 86400.0 / (o.orders_total - 1) end, -1)::double as mean_order_gap_days,
+    coalesce(case when o.orders_total >= 2 then least(((epoch(p.as_of_at) - epoch(o.last_order_at)) / 86400.0)
+        / greatest((epoch(o.last_order_at) - epoch(o.first_order_at)) / 86400.0 / (o.orders_total - 1), 1), 50) end, -1)::double as order_overdue_ratio,
+    coalesce(case when o.orders_total >= 2 and o.total_order_value > o.last_order_value then o.last_order_value
+        / ((o.total_order_value - o.last_order_value) / (o.orders_total - 1)) end, -1)::double as last_order_value_ratio,
+    coalesce(case when c.crm_created_at < p.as_of_at then (epoch(p.as_of_at) - epoch(c.crm_created_at)) / 86400.0 end, -1)::double as crm_tenure_days,
     ((epoch(p.as_of_at) - epoch(least(p.first_activity_at, coalesce(c.crm_created_at, p.first_activity_at)))) / 86400.0)::double as tenure_days,
     least((epoch(p.as_of_at) - epoch(p.last_activity_at)) / 86400.0, 400)::double as days_since_last_activity,
     -- treatment (leakage guard, not a model feature) and label

@@ -25,7 +25,7 @@ async function createMarts(wh: Warehouse): Promise<void> {
     create table marts.fct_messages (message_id varchar, direction varchar, customer_key varchar, sent_at_utc timestamptz,
       sent_date_local date, text varchar, sender_kind varchar, template_name varchar, automation_id varchar, status varchar,
       delivered_at timestamptz, read_at timestamptz);
-    create table marts.fct_orders (customer_key varchar, ordered_at_utc timestamptz, is_paid boolean, total_amount double, order_status varchar);
+    create table marts.fct_orders (customer_key varchar, ordered_at_utc timestamptz, is_paid boolean, total_amount double, order_status varchar, updated_at timestamptz);
     create table marts.dim_customers (customer_key varchar, primary_crm_contact_key varchar, market_country varchar, crm_created_at timestamptz,
       phone_e164 varchar, email varchar, marketing_opt_in boolean, opt_in_at timestamptz, is_deleted_in_crm boolean);
     create table marts.fct_message_keywords (message_id varchar, customer_key varchar, sent_at_utc timestamptz, topic varchar);`);
@@ -49,6 +49,18 @@ async function inbound(wh: Warehouse, customer: string, day: number, text = "hel
       customer,
       at(day),
     ]);
+}
+
+/** An order in its current version: `updatedDay` is when that version (its status) was written. */
+async function order(wh: Warehouse, customer: string, day: number, amount: number, status: string, updatedDay: number) {
+  await wh.run("insert into marts.fct_orders values ($1, $2::timestamptz, $3, $4, $5, $6::timestamptz)", [
+    customer,
+    at(day),
+    status === "paid",
+    amount,
+    status,
+    at(updatedDay, 12),
+  ]);
 }
 
 describe("churn features, scores and exports on a small warehouse", () => {
@@ -75,8 +87,9 @@ describe("churn features, scores and exports on a small warehouse", () => {
       const lastDay = i < 20 ? 80 : 30 + (i % 10); // half stay active, half go silent after day ~30
       for (let d = i % 3; d <= lastDay; d += 4)
         await inbound(wh, c, d, i >= 20 && d > 25 ? "terrible service, I want a refund" : "hello, thanks!");
-      if (i % 2 === 0)
-        await wh.run("insert into marts.fct_orders values ($1, $2::timestamptz, true, 100, 'paid')", [c, at(10)]);
+      if (i % 2 === 0) await order(wh, c, 10, 100, "paid", 10);
+      if (i % 6 === 0) await order(wh, c, 25, 50, "paid", 25);
+      if (i % 6 === 2) await order(wh, c, 12, 80, "cancelled", 13); // cancelled before the as-of dates below
     }
     await refreshSentiment(wh);
     await refreshTreatments(wh);
@@ -90,16 +103,55 @@ describe("churn features, scores and exports on a small warehouse", () => {
     const asOf = [new Date(T0 + 40 * DAY)];
     const before = await computeFeatures(wh, asOf);
     expect(before.length).toBeGreaterThan(30);
+    // an order placed before the as-of time whose status is only settled after it (paid on delivery)
+    await order(wh, customers[8]!, 38, 70, "pending", 38);
+    const withPending = await computeFeatures(wh, asOf);
     for (const c of customers.slice(0, 5)) {
       // future events: messages, reads of old messages, complaints, orders
       await inbound(wh, c, 45, "terrible, refund now");
-      await wh.run("insert into marts.fct_orders values ($1, $2::timestamptz, true, 999, 'paid')", [c, at(41)]);
+      await order(wh, c, 41, 999, "paid", 41);
     }
+    // status changes after the as-of time of orders placed before it: a refund, a cancellation, a payment
+    await wh.run(
+      "update marts.fct_orders set order_status = 'refunded', is_paid = false, updated_at = $2::timestamptz where customer_key = $1",
+      [customers[6]!, at(43)],
+    );
+    await wh.run(
+      "update marts.fct_orders set order_status = 'cancelled', is_paid = false, updated_at = $2::timestamptz where customer_key = $1 and ordered_at_utc > $3::timestamptz",
+      [customers[12]!, at(44), at(20)],
+    );
+    await wh.run(
+      "update marts.fct_orders set order_status = 'paid', is_paid = true, updated_at = $2::timestamptz where customer_key = $1 and ordered_at_utc = $3::timestamptz",
+      [customers[8]!, at(42), at(38)],
+    );
     await refreshSentiment(wh);
     const after = await computeFeatures(wh, asOf);
     const strip = (rows: typeof before) => rows.map((r) => ({ k: r.customer_key, v: r.values, m: r.market }));
-    expect(strip(after)).toEqual(strip(before));
+    expect(strip(after)).toEqual(strip(withPending));
+    expect(strip(withPending).filter((r) => r.k !== customers[8])).toEqual(
+      strip(before).filter((r) => r.k !== customers[8]),
+    );
     expect(Object.keys(before[0]!.values).sort()).toEqual(FEATURES.map((f) => f.name).sort());
+  });
+
+  it("derives the transaction features from orders known at the as-of time", async () => {
+    const rows = await computeFeatures(wh, [new Date(T0 + 30 * DAY)]);
+    const v = (i: number) => rows.find((r) => r.customer_key === customers[i])!.values;
+    // customer 6: orders on day 10 (100) and day 25 (50), both at 10:00; as of day 30, 00:00
+    expect(v(6).orders_total).toBe(2);
+    expect(v(6).mean_order_gap_days).toBeCloseTo(15, 9);
+    expect(v(6).order_overdue_ratio).toBeCloseTo((5 - 10 / 24) / 15, 9);
+    expect(v(6).last_order_value_ratio).toBeCloseTo(0.5, 9);
+    expect(v(6).order_tenure_days).toBeCloseTo(20 - 10 / 24, 9);
+    expect(v(6).log_order_value_365d).toBeCloseTo(Math.log(151), 9);
+    expect(v(6).order_months_365d).toBe(1);
+    // customer 4: one order; customer 2: its day-12 order was cancelled on day 13
+    expect(v(4).orders_total).toBe(1);
+    expect(v(4).mean_order_gap_days).toBe(-1);
+    expect(v(2).orders_total).toBe(1);
+    // customer 1 never ordered
+    expect(v(1).orders_total).toBe(0);
+    expect(v(1).order_tenure_days).toBe(-1);
   });
 
   it("labels churn as no inbound message and no order in the next 60 days", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { chooseAsOfDates, eligibleRows, splitOutOfTime } from "../../../ml/churn/dataset.ts";
-import type { FeatureRow } from "../../../ml/churn/features.ts";
+import { FEATURES, featureNames, type FeatureRow } from "../../../ml/churn/features.ts";
+import { FEW_COLUMNS, forestGrid } from "../../../ml/churn/model.ts";
 import { bandOf, recommend } from "../../../ml/churn/score.ts";
 import { loadSql } from "../../../ml/churn/sql.ts";
 
@@ -63,6 +64,24 @@ describe("churn dataset", () => {
     expect(recommend("low", row({ values: { active_days_30d: 0, days_since_last_inbound: 70 } })).action).toMatch(
       /low-priority/,
     );
+  });
+
+  it("keeps every feature that reads WhatsApp data out of the orders-only set", () => {
+    const ordersOnly = featureNames("orders_only");
+    const whatsapp = new Set(FEATURES.filter((f) => f.whatsapp).map((f) => f.name));
+    expect(ordersOnly.filter((n) => whatsapp.has(n))).toEqual([]);
+    // tenure and last activity also read the first / last message
+    expect(whatsapp.has("tenure_days") && whatsapp.has("days_since_last_activity")).toBe(true);
+    expect(ordersOnly).toEqual(
+      expect.arrayContaining(["days_since_last_order", "order_overdue_ratio", "crm_tenure_days"]),
+    );
+    expect(featureNames("whatsapp_and_orders")).toHaveLength(FEATURES.length);
+  });
+
+  it("lets every tree see (almost) every column when there are few columns", () => {
+    for (const g of forestGrid(FEW_COLUMNS - 1)) expect(g.maxFeatures).toBeGreaterThanOrEqual(0.8);
+    for (const g of forestGrid(FEW_COLUMNS)) expect(g.maxFeatures).toBeLessThanOrEqual(0.6);
+    expect(new Set(forestGrid(40).map((g) => JSON.stringify(g))).size).toBe(4);
   });
 
   it("loads SQL by name and accepts integers only", () => {

@@ -63,6 +63,18 @@ describe("trainForest on data with many distinct values (histogram bins)", () =>
     expect([0, 1, 2]).toContain(top);
   });
 
+  it("feature importance stays meaningful on deep trees (ml-cart also stores a gain on leaves)", () => {
+    const deep = trainForest(train, data.y.subarray(0, 2000), {
+      nEstimators: 10,
+      maxFeatures: 1.0,
+      treeOptions: { maxDepth: 30, minNumSamples: 2, gainThreshold: 0 },
+    });
+    const imp = deep.featureImportance();
+    expect(imp.every((v) => v >= 0)).toBe(true);
+    expect(imp.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    expect([0, 1, 2]).toContain(imp.indexOf(Math.max(...imp)));
+  });
+
   it("samples features without replacement by default", () => {
     for (const used of forest.json.baseModel.indexes) expect(new Set(used).size).toBe(used.length);
   });
