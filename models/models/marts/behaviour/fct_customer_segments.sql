@@ -84,6 +84,7 @@ cutoffs as materialized (
 customer_messages as (
 
     select m.customer_key, m.direction, m.sent_date_local, m.last_loaded_at
+        {%- if is_incremental() %}, c.cutoff{% endif %}
     from {{ ref('fct_messages') }} as m
     {% if is_incremental() %}
     inner join cutoffs as c on c.customer_key = m.customer_key
@@ -96,12 +97,9 @@ inbound_days as (
 
     select m.customer_key, m.sent_date_local as day
     from customer_messages as m
-    {% if is_incremental() %}
-    inner join cutoffs as c on c.customer_key = m.customer_key
-    {% endif %}
     where m.direction = 'inbound'
     {% if is_incremental() %}
-      and m.sent_date_local >= c.cutoff - {{ lookback_days }}
+      and m.sent_date_local >= m.cutoff - {{ lookback_days }}
     {% endif %}
     group by all
     {% if is_incremental() %}
@@ -109,8 +107,7 @@ inbound_days as (
     -- the last inbound day before the lookback: only for days - last inbound day (churned)
     select m.customer_key, max(m.sent_date_local)
     from customer_messages as m
-    inner join cutoffs as c on c.customer_key = m.customer_key
-    where m.direction = 'inbound' and m.sent_date_local < c.cutoff - {{ lookback_days }}
+    where m.direction = 'inbound' and m.sent_date_local < m.cutoff - {{ lookback_days }}
     group by all
     {% endif %}
 
