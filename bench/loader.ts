@@ -101,6 +101,12 @@ try {
     ).replace(/\n\(\d+ rows?\)$/, "") + "\n\n",
   );
   process.stdout.write(
+    textTable(
+      ["round", "bare s", "loadLanded s", "ratio"],
+      rounds.map((r, i) => [i + 1, (r.bare.ms / 1000).toFixed(2), (r.load.ms / 1000).toFixed(2), r.ratio.toFixed(2)]),
+    ).replace(/\n\(\d+ rows?\)$/, "") + "\n\n",
+  );
+  process.stdout.write(
     `loadLanded / bare DuckDB: ${ratio.toFixed(2)} (target >= 0.5: ${ratio >= 0.5 ? "met" : "NOT met"}; ` +
       `rounds: ${rounds.map((r) => r.ratio.toFixed(2)).join(", ")})\n`,
   );

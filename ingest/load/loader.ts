@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { listValue } from "@duckdb/node-api";
@@ -91,8 +92,7 @@ async function checkedCounts(wh: Warehouse): Promise<Map<string, Counts>> {
 }
 
 /**
- * Names the files that the next `landed-lines.sql` or `parse-files.sql` reads
- * (a batch, or one CSV file), in this order.
+ * Names the files that the next `landed-lines.sql` reads (a batch, or one CSV file), in this order.
  */
 async function stageFiles(wh: Warehouse, files: readonly LandedFile[]): Promise<void> {
   const abs = listValue(files.map((f) => f.abs));
@@ -173,8 +173,8 @@ function isUnreadableLine(err: unknown): boolean {
  * empty string after a file's final newline is not one. Counting bytes here is several times
  * cheaper than splitting the text in SQL, and the fast path needs only the count.
  */
-function countLines(abs: string): number {
-  const bytes = readFileSync(abs);
+async function countLines(abs: string): Promise<number> {
+  const bytes = await readFile(abs);
   if (bytes.length === 0) return 0;
   let newlines = 0;
   for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) newlines++;
@@ -182,25 +182,36 @@ function countLines(abs: string): number {
 }
 
 /**
- * Fast path: DuckDB's NDJSON reader over the whole batch, then the source's checks and the insert
- * in one statement. Returns the files it loaded whole with their line counts; the rows of the
- * other files (any bad or blank line) are taken out again for the careful path. Throws an Invalid
- * Input Error when some line is not a JSON object at all.
+ * Fast path: DuckDB's NDJSON reader over the whole batch straight into the source's checks and
+ * the insert, one statement. Returns the files it loaded whole with their line counts; the rows of
+ * the other files (any bad or blank line) are taken out again for the careful path. Throws an
+ * Invalid Input Error when some line is not a JSON object at all.
  */
 async function loadFast(
   wh: Warehouse,
   source: NdjsonSource,
   files: readonly LandedFile[],
 ): Promise<Map<string, number>> {
-  await stageFiles(wh, files);
+  const rels = listValue(files.map((f) => f.rel));
   await setVariables(wh, { ...lineTypeVariables(source), raw_table: RAW_TABLE[source] });
+  await wh.run("set variable landed_paths = $1", [listValue(files.map((f) => f.abs))]);
+  await wh.run("set variable landed_rels = $1", [rels]);
+  // Node counts the lines while DuckDB reads the same files: the counts are needed only afterwards.
+  const insert = (async () => {
+    await wh.runFile(sqlFile("parse-files"));
+    await wh.runFile(sqlFile(`${source}-check`));
+    await wh.runFile(sqlFile(`${source}-insert`));
+  })();
+  const counting = (async () => {
+    const lines: number[] = [];
+    for (const f of files) lines.push(await countLines(f.abs));
+    return lines;
+  })();
+  const [lines] = await Promise.all([counting, insert]);
   await wh.run("create or replace temp table landed_counts as select unnest($1) as file, unnest($2) as lines", [
-    listValue(files.map((f) => f.rel)),
-    listValue(files.map((f) => countLines(f.abs))),
+    rels,
+    listValue(lines),
   ]);
-  await wh.runFile(sqlFile("parse-files"));
-  await wh.runFile(sqlFile(`${source}-check`));
-  await wh.runFile(sqlFile(`${source}-insert`));
   await wh.runFile(sqlFile("fast-files"));
   const verdicts = await wh.rows<{ file: string; lines: number; whole: boolean }>(
     "select file, lines::double as lines, whole from fast_files",

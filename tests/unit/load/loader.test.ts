@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { listValue } from "@duckdb/node-api";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../../core/log.ts";
 import { Warehouse } from "../../../core/warehouse.ts";
@@ -223,6 +224,65 @@ describe("loading landed files into raw", () => {
       { file, lines: 4, loaded: 2, quarantined: 2 },
       { file: empty, lines: 0, loaded: 0, quarantined: 0 },
     ]);
+  });
+
+  it("names each problem of a body that is no webhook envelope, on both paths", async () => {
+    const bodies = ["[1,2]", '{"entry":[]}', '{"object":"whatsapp_business_account","entry":{}}', "{not json"];
+    const lines = bodies.map((b, i) => receipt(i, b));
+    const good = receipt(9, fixtureBodies()[0]!.body);
+    // The first file reads as JSON throughout (fast path, then line by line); the second has a
+    // line that is not JSON, which sends it straight down the careful path.
+    const fast = landSegment(home, "webhooks", 1, [...lines, good].join("\n") + "\n");
+    const careful = landSegment(home, "webhooks", 2, [...lines, good, "not json"].join("\n") + "\n");
+    const [report] = await loadLanded(wh, home, silentLogger);
+    expect(report).toMatchObject({ files: 2, lines: 11, loaded: 2, quarantined: 9 });
+    const reasons = [
+      { line_no: 1, field: "body.object", reason: 'body is not a webhook envelope (no "object")' },
+      { line_no: 2, field: "body.object", reason: 'body is not a webhook envelope (no "object")' },
+      { line_no: 3, field: "body.entry", reason: 'body has no "entry" array' },
+      { line_no: 4, field: "body", reason: "body is not valid JSON" },
+    ];
+    const quarantined = (file: string) =>
+      wh.rows<Row>(
+        `select line_no::int as line_no, field, reason from raw.quarantine where file = '${file}' order by line_no`,
+      );
+    expect(await quarantined(fast)).toEqual(reasons);
+    expect(await quarantined(careful)).toEqual([
+      ...reasons,
+      { line_no: 6, field: null, reason: "line is not valid JSON" },
+    ]);
+    expect(
+      await wh.rows<Row>("select file, line_no::int as line_no, receipt_id from raw.webhook_receipts order by file"),
+    ).toEqual([
+      { file: fast, line_no: 5, receipt_id: "r-9" },
+      { file: careful, line_no: 5, receipt_id: "r-9" },
+    ]);
+  });
+
+  it("numbers the lines of every file in a batch loaded whole", async () => {
+    const body = fixtureBodies()[0]!.body;
+    const sizes = [3000, 1, 2500, 4000];
+    const files = sizes.map((n, f) =>
+      landSegment(
+        home,
+        "webhooks",
+        f + 1,
+        Array.from({ length: n }, (_, i) => receipt(f * 10000 + i, body)).join("\n") + "\n",
+      ),
+    );
+    const [report] = await loadLanded(wh, home, silentLogger);
+    expect(report).toMatchObject({ files: 4, lines: 9501, loaded: 9501, quarantined: 0 });
+    const numbered = await wh.rows<Row>(
+      `select file, count(*)::int as n,
+              count(*) filter (where 'r-' || (list_position($1, file) - 1) * 10000 + line_no - 1 = receipt_id)::int as right
+       from raw.webhook_receipts group by file order by file`,
+      [listValue(files)],
+    );
+    expect(numbered).toEqual(files.map((file, f) => ({ file, n: sizes[f], right: sizes[f] })));
+    // ...by the fast path: the careful path would number them right too.
+    expect(await wh.rows<Row>("select file, whole from fast_files order by file")).toEqual(
+      files.map((file) => ({ file, whole: true })),
+    );
   });
 
   it("stores the same rows whether a file loads whole or line by line", async () => {
