@@ -141,6 +141,18 @@ export function toMatrix(
   return { nRows: rows.length, columns };
 }
 
+/** 32-bit FNV-1a of a string: stable across runs and machines (hold-out groups, folds). */
+export function stableHash(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h | 0;
+}
+
+/** Which of two customer halves a customer is in (settings search, `chooseForest`). */
+export function customerFold(customerKey: string): 0 | 1 {
+  return (stableHash(`fold:${customerKey}`) & 1) as 0 | 1;
+}
+
 export function labels(rows: readonly FeatureRow[]): Float64Array {
   return Float64Array.from(rows, (r) => (r.churned ? 1 : 0));
 }

@@ -7,11 +7,11 @@ import { trainForest, TrainedForest, type ForestOptions } from "../forest/index.
 import type { ColumnarMatrix, RandomForestClassifierJSON } from "../forest/types.ts";
 import { fitLogistic, logisticLogit } from "../logistic.ts";
 import { binaryReport, calibrationTable, type BinaryReport, type CalibrationBin } from "../metrics.ts";
-import { labels, matrixColumns, toMatrix } from "./dataset.ts";
+import { customerFold, labels, matrixColumns, toMatrix } from "./dataset.ts";
 import { FEATURES, featureNames, type FeatureRow, type FeatureSet } from "./features.ts";
 
 export const DEFAULT_FOREST: ForestOptions = {
-  nEstimators: 150,
+  nEstimators: 100,
   maxFeatures: 0.4,
   replacement: false,
   seed: 42,
@@ -19,26 +19,111 @@ export const DEFAULT_FOREST: ForestOptions = {
 };
 
 /**
- * Below this many matrix columns a tree sees every column (maxFeatures 1.0 / 0.8): the library
- * samples features once per tree, not per split, so a 0.4 share of ~20 columns leaves the
- * strongest ones (recency, frequency) out of most trees, and those trees are simply weaker.
- * With few columns the bootstrap alone decorrelates the trees enough.
+ * Below this many matrix columns (the orders-only set, ~20 with the market one-hots) the forest
+ * uses balanced bagging and larger leaves. Such sets carry a weak signal: with plain bagging and
+ * a ~20% churn rate almost every leaf holds a retained majority, so almost every tree votes
+ * "retained" and the vote fractions lose the ranking; the only trees that vote "churned" are deep
+ * ones whose small leaves single out individual customers (see `forestGrid`).
  */
 export const FEW_COLUMNS = 24;
 
+/** Trees per candidate and fold while choosing settings; the chosen settings are then trained in full. */
+export const SEARCH_TREES = 40;
+
 /**
- * Forest settings tried for a matrix with `nColumns` columns; the one with the best ROC AUC +
- * PR AUC on the calibration slice (later than every training date, earlier than the test date)
- * is used. The test date is never looked at when choosing.
+ * Forest settings tried for a matrix with `nColumns` columns, trained on `trainDates` as-of dates.
+ * Leaf sizes are given in customers: a customer contributes up to one row per as-of date with
+ * nearly the same features and an overlapping outcome window, so a leaf of `k * trainDates` rows
+ * spans at least k customers. Leaves of a handful of customers memorise who churned; that pays off
+ * only where the evaluation shares customers and outcome windows with training, never on a
+ * customer whose future is unknown. The 20-row leaf is kept as a candidate for the settings
+ * search to reject or keep (`chooseForest`).
  */
-export function forestGrid(nColumns: number): ForestOptions[] {
-  const [wide, wider] = nColumns < FEW_COLUMNS ? [1.0, 0.8] : [0.4, 0.6];
+export function forestGrid(nColumns: number, trainDates = 1): ForestOptions[] {
+  const customers = (k: number) => k * Math.max(1, trainDates);
+  const tree = (maxDepth: number, minNumSamples: number) => ({ maxDepth, minNumSamples, gainThreshold: 0 });
+  if (nColumns < FEW_COLUMNS) {
+    const balanced = { ...DEFAULT_FOREST, bagging: "balanced" as const, maxFeatures: 0.6 };
+    return [
+      { ...balanced, treeOptions: tree(14, 20) },
+      { ...balanced, treeOptions: tree(12, customers(10)) },
+      { ...balanced, treeOptions: tree(10, customers(20)) },
+    ];
+  }
   return [
-    { ...DEFAULT_FOREST, maxFeatures: wide },
-    { ...DEFAULT_FOREST, maxFeatures: wider, treeOptions: { maxDepth: 6, minNumSamples: 100, gainThreshold: 0 } },
-    { ...DEFAULT_FOREST, maxFeatures: wide, treeOptions: { maxDepth: 14, minNumSamples: 20, gainThreshold: 0 } },
-    { ...DEFAULT_FOREST, maxFeatures: wider, treeOptions: { maxDepth: 12, minNumSamples: 30, gainThreshold: 0 } },
+    { ...DEFAULT_FOREST, maxFeatures: 0.4, treeOptions: tree(14, 20) },
+    { ...DEFAULT_FOREST, maxFeatures: 0.6, treeOptions: tree(12, customers(10)) },
+    { ...DEFAULT_FOREST, maxFeatures: 0.4, treeOptions: tree(10, customers(20)) },
   ];
+}
+
+export interface ForestTuning {
+  options: ForestOptions;
+  validationRocAuc: number;
+  validationPrAuc: number;
+}
+
+/**
+ * Chooses forest settings on the calibration slice without sharing customers: customers are split
+ * into two halves by a stable hash; each half's calibration rows are scored by a forest trained on
+ * the other half's training rows (`SEARCH_TREES` trees), and the pooled ROC AUC + PR AUC decides.
+ * Scoring the calibration rows with a model trained on the same customers at the dates just
+ * before would reward memorising them (their outcome windows overlap), which is exactly what fails
+ * on a later test slice. The test slice is never looked at.
+ */
+export function chooseForest(
+  train: readonly FeatureRow[],
+  cal: readonly FeatureRow[],
+  names: readonly string[],
+  markets: readonly string[],
+  grid: readonly ForestOptions[],
+): { chosen: ForestOptions; tuning: ForestTuning[] } {
+  // Neighbouring as-of dates hold nearly the same rows (the same customers a few days apart), so
+  // the search fits on every other training date: half the work, with the leaf sizes scaled to match.
+  const dates = [...new Set(train.map((r) => r.as_of_at))].sort();
+  const kept = new Set(dates.filter((_, i) => (dates.length - 1 - i) % 2 === 0));
+  const scale = kept.size / Math.max(1, dates.length);
+  const folds = [0, 1].map((k) => {
+    const fit = train.filter((r) => kept.has(r.as_of_at) && customerFold(r.customer_key) !== k);
+    const held = cal.filter((r) => customerFold(r.customer_key) === k);
+    return {
+      x: toMatrix(fit, names, markets),
+      y: labels(fit),
+      xHeld: toMatrix(held, names, markets),
+      yHeld: labels(held),
+    };
+  });
+  const usable = folds.every((f) => hasBothClasses(f.y) && f.yHeld.length > 0);
+  const yAll = Float64Array.from(folds.flatMap((f) => [...f.yHeld]));
+  const tuning: ForestTuning[] = [];
+  let chosen = grid[0]!;
+  let best = -Infinity;
+  if (!usable || grid.length === 1) return { chosen, tuning };
+  for (const options of grid) {
+    const p = folds.flatMap((f) => [
+      ...trainForest(f.x, f.y, searchOptions(options, scale)).predictProbabilityFast(f.xHeld),
+    ]);
+    const v = binaryReport(yAll, p);
+    tuning.push({ options, validationRocAuc: v.rocAuc, validationPrAuc: v.prAuc });
+    if (v.rocAuc + v.prAuc > best) {
+      best = v.rocAuc + v.prAuc;
+      chosen = options;
+    }
+  }
+  return { chosen, tuning };
+}
+
+/** A candidate as trained during the search: fewer trees, leaves scaled to the rows searched on. */
+function searchOptions(options: ForestOptions, scale: number): ForestOptions {
+  const tree = options.treeOptions ?? {};
+  const minNumSamples = Math.max(1, Math.round((tree.minNumSamples ?? 3) * scale));
+  return { ...options, nEstimators: SEARCH_TREES, treeOptions: { ...tree, minNumSamples } };
+}
+
+function hasBothClasses(y: ArrayLike<number>): boolean {
+  let pos = 0;
+  for (let i = 0; i < y.length; i++) pos += y[i]!;
+  return pos > 0 && pos < y.length;
 }
 
 export type ModelName = "forest" | "logistic" | "rule_r16_silent_60d" | "rule_r27_frequency_sentiment";
@@ -113,7 +198,7 @@ export interface ComparisonResult {
   trainSeconds: number;
   /** The forest settings chosen on the calibration slice, and every candidate's validation score. */
   forestOptions: ForestOptions;
-  tuning: { options: ForestOptions; validationRocAuc: number; validationPrAuc: number }[];
+  tuning: ForestTuning[];
 }
 
 function quantiles(values: number[], k = 101): number[] {
@@ -144,25 +229,13 @@ export function compareModels(
   const started = performance.now();
   const grid =
     forestOptions === undefined
-      ? forestGrid(xTrain.columns.length)
+      ? forestGrid(xTrain.columns.length, new Set(train.map((r) => r.as_of_at)).size)
       : Array.isArray(forestOptions)
         ? forestOptions
         : [forestOptions as ForestOptions];
-  let forest: ReturnType<typeof trainForest> | undefined;
-  let chosen = grid[0]!;
-  let bestScore = -Infinity;
-  const tuning: { options: ForestOptions; validationRocAuc: number; validationPrAuc: number }[] = [];
-  for (const options of grid) {
-    const candidate = trainForest(xTrain, yTrain, options);
-    const v = binaryReport(yCal, candidate.predictProbabilityFast(xCal));
-    tuning.push({ options, validationRocAuc: v.rocAuc, validationPrAuc: v.prAuc });
-    if (v.rocAuc + v.prAuc > bestScore) {
-      bestScore = v.rocAuc + v.prAuc;
-      forest = candidate;
-      chosen = options;
-    }
-  }
-  if (!forest) throw new RangeError("empty forest grid");
+  if (grid.length === 0) throw new RangeError("empty forest grid");
+  const { chosen, tuning } = chooseForest(train, cal, names, markets, grid);
+  const forest = trainForest(xTrain, yTrain, chosen);
   const trainSeconds = (performance.now() - started) / 1000;
   const platt = fitPlatt(forest.predictProbabilityFast(xCal), yCal);
   const pForest = applyPlatt(platt, forest.predictProbabilityFast(xTest));

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import type { Warehouse } from "../../core/warehouse.ts";
+import { stableHash } from "./dataset.ts";
 import { computeFeatures, dataEnd, refreshSentiment, refreshTreatments, type FeatureRow } from "./features.ts";
 import { predictSaved, reasonsFor, type SavedChurnModel } from "./model.ts";
 
@@ -96,12 +97,6 @@ function splitRecordKey(key: string | null): { crm: string; recordId: string } |
   return { crm: key.slice(0, i), recordId: key.slice(i + 1) };
 }
 
-function seedOf(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return h | 0;
-}
-
 export async function scoreChurn(wh: Warehouse, now: Date, opts: ScoreOptions = {}): Promise<ScoreResult> {
   const runId = `score-${now.toISOString()}`;
   const empty = { runId, scored: 0, bands: {}, holdout: 0, tags: 0 };
@@ -120,8 +115,8 @@ export async function scoreChurn(wh: Warehouse, now: Date, opts: ScoreOptions = 
   // The hold-out is a hash of the customer and a seed that changes monthly, not a fresh draw per
   // run: a daily re-score must not move customers in and out of the control group (their CRM
   // tags would flap and the uplift measurement would be meaningless).
-  const holdoutSalt = opts.holdoutSeed ?? seedOf(`holdout-${now.toISOString().slice(0, 7)}`);
-  const inHoldout = (customerKey: string) => (seedOf(`${holdoutSalt}:${customerKey}`) >>> 0) / 2 ** 32 < fraction;
+  const holdoutSalt = opts.holdoutSeed ?? stableHash(`holdout-${now.toISOString().slice(0, 7)}`);
+  const inHoldout = (customerKey: string) => (stableHash(`${holdoutSalt}:${customerKey}`) >>> 0) / 2 ** 32 < fraction;
   const scoreDate = now.toISOString().slice(0, 10);
   const bands: Record<string, number> = {};
   let holdout = 0;

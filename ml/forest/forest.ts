@@ -17,7 +17,7 @@ import { binFeature, type BinnedFeature } from "./binning.ts";
 import { compileForest, treeVote, type CompiledTree } from "./compiled.ts";
 import { featureImportance } from "./importance.ts";
 import { rowSlice, shape, toColumns } from "./matrix.ts";
-import { bootstrapRows, sampleFeatures } from "./random.ts";
+import { balancedBootstrapRows, bootstrapRows, sampleFeatures } from "./random.ts";
 import { growTree } from "./tree.ts";
 import type {
   DecisionTreeClassifierJSON,
@@ -39,6 +39,11 @@ export interface ForestOptions {
   seed?: number;
   /** Bootstrap rows per tree (library default true). */
   useSampleBagging?: boolean;
+  /**
+   * With sample bagging: "balanced" draws every class equally often (as many rows per class as
+   * the smallest class has; see `balancedBootstrapRows`) instead of the library's plain bootstrap.
+   */
+  bagging?: "bootstrap" | "balanced";
   treeOptions?: TreeOptions;
   /** Histogram bins per feature; features with at most this many distinct values are exact. */
   maxBins?: number;
@@ -178,7 +183,10 @@ export function trainForest(x: FeatureMatrix, y: ArrayLike<number>, options: For
   for (let t = 0; t < nEstimators; t++) {
     let rows: Int32Array = allRows;
     if (useSampleBagging) {
-      const draw = bootstrapRows(nRows, currentSeed);
+      const draw =
+        options.bagging === "balanced"
+          ? balancedBootstrapRows(labels, nClasses, currentSeed)
+          : bootstrapRows(nRows, currentSeed);
       rows = draw.value;
       currentSeed = draw.nextSeed;
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { chooseAsOfDates, eligibleRows, splitOutOfTime } from "../../../ml/churn/dataset.ts";
+import { chooseAsOfDates, customerFold, eligibleRows, splitOutOfTime } from "../../../ml/churn/dataset.ts";
 import { FEATURES, featureNames, type FeatureRow } from "../../../ml/churn/features.ts";
-import { FEW_COLUMNS, forestGrid } from "../../../ml/churn/model.ts";
+import { chooseForest, FEW_COLUMNS, forestGrid } from "../../../ml/churn/model.ts";
 import { bandOf, recommend } from "../../../ml/churn/score.ts";
 import { loadSql } from "../../../ml/churn/sql.ts";
 
@@ -78,10 +78,40 @@ describe("churn dataset", () => {
     expect(featureNames("whatsapp_and_orders")).toHaveLength(FEATURES.length);
   });
 
-  it("lets every tree see (almost) every column when there are few columns", () => {
-    for (const g of forestGrid(FEW_COLUMNS - 1)) expect(g.maxFeatures).toBeGreaterThanOrEqual(0.8);
-    for (const g of forestGrid(FEW_COLUMNS)) expect(g.maxFeatures).toBeLessThanOrEqual(0.6);
-    expect(new Set(forestGrid(40).map((g) => JSON.stringify(g))).size).toBe(4);
+  it("regularises few-column forests with balanced bagging and leaves spanning many customers", () => {
+    const few = forestGrid(FEW_COLUMNS - 1, 17);
+    for (const g of few) expect(g.bagging).toBe("balanced");
+    expect(few.map((g) => g.treeOptions?.minNumSamples)).toEqual([20, 170, 340]);
+    for (const g of forestGrid(FEW_COLUMNS, 17)) expect(g.bagging).toBeUndefined();
+    expect(new Set(forestGrid(40, 5).map((g) => JSON.stringify(g))).size).toBe(3);
+  });
+
+  it("splits customers into two stable folds for the settings search", () => {
+    const keys = Array.from({ length: 400 }, (_, i) => `+8529${String(i).padStart(7, "0")}`);
+    const folds = keys.map(customerFold);
+    expect(folds).toEqual(keys.map(customerFold));
+    const ones = folds.filter((f) => f === 1).length;
+    expect(ones).toBeGreaterThan(150);
+    expect(ones).toBeLessThan(250);
+  });
+
+  it("chooses forest settings on calibration rows of customers the candidate never saw", () => {
+    const make = (date: string, n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        row({
+          as_of_at: date,
+          customer_key: `c${i}`,
+          churned: i % 3 === 0,
+          values: { days_since_last_order: i % 3 === 0 ? 90 + (i % 7) : i % 11 },
+        }),
+      );
+    const train = [...make("2026-06-01T00:00:00.000Z", 300), ...make("2026-06-04T00:00:00.000Z", 300)];
+    const cal = make("2026-06-07T00:00:00.000Z", 300);
+    const grid = forestGrid(3, 2).map((g) => ({ ...g, maxFeatures: 1, nEstimators: 5 }));
+    const { chosen, tuning } = chooseForest(train, cal, ["days_since_last_order"], [], grid);
+    expect(tuning).toHaveLength(3);
+    expect(grid).toContain(chosen);
+    for (const t of tuning) expect(t.validationRocAuc).toBeGreaterThan(0.9);
   });
 
   it("loads SQL by name and accepts integers only", () => {
