@@ -32,3 +32,22 @@
     from (unpivot counts on columns(*) into name column_name value null_rows)
     where null_rows > 0
 {% endtest %}
+
+{#- Every listed column holds only its accepted values (nulls pass, as in dbt's accepted_values):
+    one scan of the model for all of them. Returns one row per column and value not accepted. -#}
+{% test accepted_values_columns(model, columns) %}
+    with rejected as (
+        select
+            {%- for column, values in columns.items() %}
+            case when {{ adapter.quote(column) }} not in (
+                {%- for value in values -%}
+                {{ "'" ~ (value | replace("'", "''")) ~ "'" if value is string else value }}{{ ', ' if not loop.last }}
+                {%- endfor -%}
+            ) then cast({{ adapter.quote(column) }} as varchar) end as {{ adapter.quote(column) }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from {{ model }}
+    )
+    select column_name, value, count(*) as rows
+    from (unpivot rejected on columns(*) into name column_name value value)
+    group by all
+{% endtest %}

@@ -1,3 +1,13 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_tail',
+        tail_key='customer_key',
+        tail_column='sent_at_utc',
+        tail_cutoffs='policy_violation_cutoffs',
+    )
+}}
+
 -- R4 messaging-policy violations, one row per offending send (or per day / month for counted
 -- limits). Templates = outbound messages with a template name. kinds:
 --   template_without_reply_24h       a template sent within 24 h of the previous template to a
@@ -11,21 +21,53 @@
 --                                    (one row per day);
 --   automation_during_human_pause    a bot message within 12 h after a human agent's message to the
 --                                    same customer (CSAT surveys excluded).
+-- Incremental (replace_tail per customer): every rule judges a send by the messages before it, so a
+-- message loaded since the last run changes only its customer's violations at or after its send
+-- time. Those are recomputed from the messages of the 7 days before (the longest look-back, R4's
+-- week) or the start of that local month (the monthly count), whichever is earlier. Daily-cap rows
+-- have no customer: they form the null-key partition and are recomputed from the earliest local day
+-- with a new template, across all customers.
 
 with
 
+{% if is_incremental() %}
+cutoffs as materialized (
+
+    select
+        customer_key,
+        tail_from as cutoff,
+        from_date,
+        -- the longest look-back: R4's week, or the start of the cutoff's local month (the monthly count)
+        least(tail_from - interval 7 day, date_trunc('month', from_date)::timestamptz - interval 1 day) as evaluate_from
+    from ({{ policy_violation_cutoffs() }})
+
+),
+{% endif %}
+
+messages as (
+
+    select m.message_id, m.customer_key, m.direction, m.sent_at_utc, m.sent_date_local, m.template_name,
+           m.template_category, m.sender_kind, m.last_loaded_at
+    from {{ ref('fct_messages') }} as m
+    {% if is_incremental() %}
+    inner join cutoffs as c on c.customer_key = m.customer_key and m.sent_at_utc >= c.evaluate_from
+    {% endif %}
+    where m.customer_key is not null
+
+),
+
 templates as (
 
-    select message_id, customer_key, sent_at_utc, sent_date_local, template_name, template_category, sender_kind
-    from {{ ref('fct_messages') }}
-    where direction = 'outbound' and template_name is not null and customer_key is not null
+    select message_id, customer_key, sent_at_utc, sent_date_local, template_name, template_category, sender_kind,
+           last_loaded_at
+    from messages
+    where direction = 'outbound' and template_name is not null
 
 ),
 
 inbound as (
 
-    select customer_key, sent_at_utc from {{ ref('fct_messages') }}
-    where direction = 'inbound' and customer_key is not null
+    select customer_key, sent_at_utc from messages where direction = 'inbound'
 
 ),
 
@@ -52,7 +94,8 @@ with_last_inbound as (
 no_reply as (
 
     select 'template_without_reply_24h' as violation_kind, customer_key, message_id, sent_at_utc, sent_date_local,
-           template_name, 2 as occurrences, 'previous template ' || strftime(previous_template_at, '%Y-%m-%d %H:%M:%S') || ' UTC' as detail
+           template_name, 2 as occurrences, 'previous template ' || strftime(previous_template_at, '%Y-%m-%d %H:%M:%S') || ' UTC' as detail,
+           last_loaded_at
     from with_last_inbound
     where previous_template_at > sent_at_utc - interval 24 hour
       and (last_inbound_at is null or last_inbound_at < previous_template_at)
@@ -62,7 +105,8 @@ no_reply as (
 same_content as (
 
     select 'same_content_over_5_per_month', customer_key, max(message_id), max(sent_at_utc), max(sent_date_local),
-           template_name, count(*)::integer, 'month ' || strftime(date_trunc('month', sent_date_local), '%Y-%m')
+           template_name, count(*)::integer, 'month ' || strftime(date_trunc('month', sent_date_local), '%Y-%m'),
+           max(last_loaded_at)
     from templates
     group by customer_key, template_name, date_trunc('month', sent_date_local)
     having count(*) > 5
@@ -72,7 +116,8 @@ same_content as (
 promotions as (
 
     select 'promotion_over_1_per_week', customer_key, message_id, sent_at_utc, sent_date_local,
-           template_name, 2, 'previous marketing template ' || strftime(previous_marketing_at, '%Y-%m-%d %H:%M:%S') || ' UTC'
+           template_name, 2, 'previous marketing template ' || strftime(previous_marketing_at, '%Y-%m-%d %H:%M:%S') || ' UTC',
+           last_loaded_at
     from sequenced
     where template_category = 'marketing' and previous_marketing_at > sent_at_utc - interval 7 day
 
@@ -81,7 +126,8 @@ promotions as (
 service_repeats as (
 
     select 'duplicate_service_notification', customer_key, message_id, sent_at_utc, sent_date_local,
-           template_name, 2, 'same template ' || strftime(previous_same_at, '%Y-%m-%d %H:%M:%S') || ' UTC'
+           template_name, 2, 'same template ' || strftime(previous_same_at, '%Y-%m-%d %H:%M:%S') || ' UTC',
+           last_loaded_at
     from sequenced
     where template_category = 'utility' and previous_same_at > sent_at_utc - interval 6 hour
 
@@ -90,31 +136,45 @@ service_repeats as (
 daily_cap as (
 
     select 'daily_cap_exceeded', null::varchar, null::varchar, max(sent_at_utc), sent_date_local,
-           null::varchar, count(*)::integer, 'cap ' || {{ var('daily_template_cap') }}
-    from templates
+           null::varchar, count(*)::integer, 'cap ' || {{ var('daily_template_cap') }}, max(last_loaded_at)
+    from {{ ref('fct_messages') }}
+    where direction = 'outbound' and template_name is not null and customer_key is not null
+    {% if is_incremental() %}
+      and sent_date_local >= (select from_date from cutoffs where customer_key is null)
+    {% endif %}
     group by sent_date_local
     having count(*) > {{ var('daily_template_cap') }}
 
 ),
 
+conversation_messages as (
+
+    select m.customer_key, m.message_id, m.sent_at_utc, m.sent_date_local, m.automation_id, m.actor,
+           m.is_csat_survey, m.last_loaded_at
+    from {{ ref('int_conversations__messages') }} as m
+    {% if is_incremental() %}
+    inner join cutoffs as c on c.customer_key = m.customer_key and m.sent_at_utc >= c.evaluate_from
+    {% endif %}
+
+),
+
 bots as (
 
-    select m.customer_key, m.message_id, m.sent_at_utc, m.sent_date_local, m.automation_id
-    from {{ ref('int_conversations__messages') }} as m
-    where m.actor = 'bot' and not m.is_csat_survey
+    select * from conversation_messages where actor = 'bot' and not is_csat_survey
 
 ),
 
 humans as (
 
-    select customer_key, sent_at_utc from {{ ref('int_conversations__messages') }} where actor = 'human'
+    select customer_key, sent_at_utc from conversation_messages where actor = 'human'
 
 ),
 
 paused as (
 
     select 'automation_during_human_pause', b.customer_key, b.message_id, b.sent_at_utc, b.sent_date_local,
-           b.automation_id, 1, 'agent message ' || strftime(h.sent_at_utc, '%Y-%m-%d %H:%M:%S') || ' UTC'
+           b.automation_id, 1, 'agent message ' || strftime(h.sent_at_utc, '%Y-%m-%d %H:%M:%S') || ' UTC',
+           b.last_loaded_at
     from bots as b
     asof inner join humans as h on h.customer_key = b.customer_key and b.sent_at_utc > h.sent_at_utc
     where h.sent_at_utc > b.sent_at_utc - interval 12 hour
@@ -135,15 +195,20 @@ unioned as (
 select
     -- the date is part of the key: daily-cap rows have no customer or message, one per day
     md5(
-        violation_kind || '|' || coalesce(customer_key, '') || '|' || coalesce(message_id, '')
-        || '|' || coalesce(sent_date_local::varchar, '') || '|' || coalesce(detail, '')
+        u.violation_kind || '|' || coalesce(u.customer_key, '') || '|' || coalesce(u.message_id, '')
+        || '|' || coalesce(u.sent_date_local::varchar, '') || '|' || coalesce(u.detail, '')
     ) as violation_id,
-    violation_kind,
-    customer_key,
-    message_id,
-    sent_at_utc,
-    sent_date_local as violation_date,
-    template_name,
-    occurrences,
-    detail
-from unioned
+    u.violation_kind,
+    u.customer_key,
+    u.message_id,
+    u.sent_at_utc,
+    u.sent_date_local as violation_date,
+    u.template_name,
+    u.occurrences,
+    u.detail,
+    u.last_loaded_at
+from unioned as u
+{% if is_incremental() %}
+-- only rows at or after the customer's cutoff (the daily-cap partition's for daily-cap rows)
+inner join cutoffs as c on c.customer_key is not distinct from u.customer_key and u.sent_at_utc >= c.cutoff
+{% endif %}

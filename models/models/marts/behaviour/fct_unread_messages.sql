@@ -3,6 +3,12 @@
 -- (var unread_after_hours) after it was sent, as of the newest message in the warehouse. Customers
 -- on this list get a lower priority (R17); the daily 02:00 export (R29) reads this mart.
 -- Failed sends are not here (see agg_delivery_failures_daily).
+-- A view: "as of the newest message" moves with every load, so every row's hours change on every
+-- run; computing it when read costs one filtered scan of fct_outbound_funnel instead of rewriting
+-- the whole list each run. message_id is unique and not null because fct_outbound_funnel's is
+-- (tested there) and nothing here joins.
+
+{{ config(materialized='view') }}
 
 with
 
