@@ -3,7 +3,7 @@
  * (DEFAULT_FOREST) at 10k, 100k and 1M rows x 25 features, Platt calibration, and scoring 1M
  * customers (vote fractions + calibration + bands). Synthetic features (ml/synthetic.ts).
  *
- *   npx tsx bench/ml-churn.ts           # 10k, 100k, 1M  (1M rows x 150 trees: give node more heap,
+ *   npx tsx bench/ml-churn.ts           # 10k, 100k, 1M  (1M rows x 100 trees: give node more heap,
  *                                       #  NODE_OPTIONS=--max-old-space-size=8192)
  *   npx tsx bench/ml-churn.ts --quick   # 10k and 100k, then scoring 1M with the 100k model
  */
