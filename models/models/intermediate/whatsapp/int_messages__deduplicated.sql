@@ -13,7 +13,9 @@
 
 with
 
-messages as (
+-- read twice (counts, then the kept copies): not materialized, since a materialized copy of every
+-- wide staging row costs more than scanning the table again
+messages as not materialized (
 
     select * from {{ ref('stg_whatsapp__messages') }}
     where message_id is not null

@@ -23,8 +23,10 @@ receipts as (
 
 pairs as (
 
-    -- every entry x change of each POST in order, in one pass over each body (no self-join: the
-    -- bodies are the biggest thing in the warehouse)
+    -- every entry x change of each POST in order, from one typed parse of each body (the bodies
+    -- are the biggest thing in the warehouse: no self-join, no re-parse of entries or changes);
+    -- each change's value comes back as raw JSON. The body text is parsed, not the `payload`
+    -- column: that is a generated cast to JSON, which would validate (parse) every body once more.
     select
         receipt_id,
         file,
@@ -32,17 +34,27 @@ pairs as (
         received_at,
         loaded_at,
         signature,
-        json_extract_string(payload, '$.object') as object,
+        body,
+        envelope.object as object,
         flatten(list_transform(
-            {{ json_list('payload', '$.entry') }},
+            coalesce(envelope.entry, []),
             lambda entry, entry_index: list_transform(
-                {{ json_list('entry', '$.changes') }},
+                coalesce(entry.changes, []),
                 lambda change, change_index: struct_pack(
-                    entry_index := entry_index, change_index := change_index, entry := entry, change := change
+                    entry_index := entry_index, change_index := change_index,
+                    waba_id := entry.id, entry_time := entry.time, field := change.field, value := change.value
                 )
             )
         )) as pairs
-    from receipts
+    from (
+        select
+            *,
+            json_transform(body, '{
+                "object": "VARCHAR",
+                "entry": [{"id": "VARCHAR", "time": "VARCHAR", "changes": [{"field": "VARCHAR", "value": "JSON"}]}]
+            }') as envelope
+        from receipts
+    )
 
 ),
 
@@ -58,10 +70,15 @@ exploded as (
         object,
         p.entry_index::integer as entry_index,
         p.change_index::integer as change_index,
-        json_extract_string(p.entry, '$.id') as waba_id,
-        {{ wa_unix_ts('p.entry', '$.time') }} as entry_time,
-        -- one parse of the change for its two parts
-        json_extract(p.change, ['$.field', '$.value']) as parts
+        p.waba_id,
+        to_timestamp(try_cast(p.entry_time as double)) as entry_time,
+        p.field,
+        -- the typed parse gives SQL null for `"value": null` as for a missing value; only then
+        -- (rare) the body is read again to keep a JSON null as JSON
+        coalesce(
+            p.value,
+            json_extract(body, '$.entry[' || (p.entry_index - 1) || '].changes[' || (p.change_index - 1) || '].value')
+        ) as value
     from (
         -- a POST without any change keeps one row of nulls
         select *, unnest(case when len(pairs) = 0 then [null] else pairs end) as p
@@ -72,12 +89,15 @@ exploded as (
 
 described as (
 
+    -- one typed parse of the value for the metadata and the array lengths (an array typed as
+    -- ["NULL"] keeps its length and nothing else; a non-array gives null, counted as 0)
     select
         *,
-        parts[1] ->> '$' as field,
-        parts[2] as value,
-        json_extract_string(parts[2], ['$.messaging_product', '$.metadata.display_phone_number', '$.metadata.phone_number_id']) as meta,
-        json_array_length(parts[2], ['$.contacts', '$.messages', '$.statuses', '$.errors', '$.message_echoes']) as counts
+        json_transform(value, '{
+            "messaging_product": "VARCHAR",
+            "metadata": {"display_phone_number": "VARCHAR", "phone_number_id": "VARCHAR"},
+            "contacts": ["NULL"], "messages": ["NULL"], "statuses": ["NULL"], "errors": ["NULL"], "message_echoes": ["NULL"]
+        }') as v
     from exploded
 
 )
@@ -96,13 +116,13 @@ select
     waba_id,
     entry_time,
     field,
-    meta[1] as messaging_product,
-    meta[2] as display_phone_number,
-    meta[3] as phone_number_id,
-    coalesce(counts[1], 0)::integer as contacts_count,
-    coalesce(counts[2], 0)::integer as messages_count,
-    coalesce(counts[3], 0)::integer as statuses_count,
-    coalesce(counts[4], 0)::integer as errors_count,
-    coalesce(counts[5], 0)::integer as message_echoes_count,
+    v.messaging_product,
+    v.metadata.display_phone_number,
+    v.metadata.phone_number_id,
+    coalesce(len(v.contacts), 0)::integer as contacts_count,
+    coalesce(len(v.messages), 0)::integer as messages_count,
+    coalesce(len(v.statuses), 0)::integer as statuses_count,
+    coalesce(len(v.errors), 0)::integer as errors_count,
+    coalesce(len(v.message_echoes), 0)::integer as message_echoes_count,
     value
 from described
