@@ -4,14 +4,36 @@
   updated since has a newer fct_messages.last_loaded_at, so what a model recomputes from it is a
   superset of what changed. After a rule or seed change run a full refresh.
 -#}
-{#- The model's load watermark; '-infinity' (recompute everything) when the built table predates the
-    last_loaded_at column (the first run after upgrading; the column is then appended). -#}
+{#- The model's load watermark: the one its last build recorded in the table comment (see
+    record_load_watermark), else the newest last_loaded_at among its rows; '-infinity' (recompute
+    everything) when the built table predates the last_loaded_at column (the first run after
+    upgrading; the column is then appended). -#}
 {% macro load_watermark() -%}
     {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
     {%- if 'last_loaded_at' in names -%}
-        (select coalesce(max(last_loaded_at), '-infinity'::timestamptz) from {{ this }})
+        (select coalesce(
+            (select try_cast(regexp_extract(comment, 'load_watermark=(.+)', 1) as timestamptz)
+             from duckdb_tables()
+             where database_name = '{{ this.database }}' and schema_name = '{{ this.schema }}' and table_name = '{{ this.identifier }}'),
+            max(last_loaded_at),
+            '-infinity'::timestamptz
+        ) from {{ this }})
     {%- else -%}
         ('-infinity'::timestamptz)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook for a model whose rows may all vanish (fct_policy_violations: a compliant business has
+    none), which therefore cannot take its watermark from its own rows: records the newest load time
+    of the messages this run has seen in the table comment, for load_watermark(). -#}
+{% macro record_load_watermark(messages_relation) -%}
+    {%- if execute -%}
+        {%- set newest = run_query('select max(last_loaded_at)::varchar from ' ~ messages_relation).columns[0].values()[0] -%}
+        {%- if newest is not none -%}
+            comment on table {{ this }} is 'load_watermark={{ newest }}'
+        {%- else -%}
+            select 1
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 

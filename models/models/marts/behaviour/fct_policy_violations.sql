@@ -5,6 +5,7 @@
         tail_key='customer_key',
         tail_column='sent_at_utc',
         tail_cutoffs='policy_violation_cutoffs',
+        post_hook=["{{ record_load_watermark(ref('fct_messages')) }}"],
     )
 }}
 
