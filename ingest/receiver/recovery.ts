@@ -22,12 +22,15 @@ import { OPEN_SUFFIX, SEALED_SUFFIX } from "../landing/format.ts";
 export const WRITER_ID = /^[A-Za-z0-9]{1,32}$/;
 
 /**
- * The per-run writer tag `<writerId>_<start time base36><random>`: receipt ids and segment names
- * stay unique across restarts (and a clock stepping back) without any state on disk.
+ * The per-run writer tag `<writerId>_<start time base36><random letters>`: receipt ids and segment
+ * names stay unique across restarts (and a clock stepping back) without any state on disk. The
+ * random part is letters only, so a tag never holds a digit run that reads like a phone number in
+ * the logs.
  */
 export function receiverRunTag(writerId: string, startedAt: number = Date.now()): string {
   if (!WRITER_ID.test(writerId)) throw new Error(`writer id "${writerId}" must be 1-32 letters or digits`);
-  return `${writerId}_${startedAt.toString(36)}${randomBytes(3).toString("hex")}`;
+  const letters = Array.from(randomBytes(6), (byte) => String.fromCharCode(97 + (byte % 26))).join("");
+  return `${writerId}_${startedAt.toString(36)}${letters}`;
 }
 
 const OPEN_NAME = /^wh-\d{8}T\d{6}Z-([A-Za-z0-9]+)_[a-z0-9]+-\d+\.ndjson\.open$/;

@@ -131,6 +131,10 @@ describe("crash recovery", () => {
     const b = receiverRunTag("rcv", 1);
     expect(a).not.toBe(b);
     expect(a).toMatch(/^rcv_[a-z0-9]+$/);
+    // A start time whose base-36 form ends in digits: the tag must still hold no digit run that
+    // the logs' phone-number check would flag (random hex here once made "…h33365788").
+    const digitHeavy = Number.parseInt("mjo8m999", 36);
+    for (let i = 0; i < 2000; i += 1) expect(receiverRunTag("rcv", digitHeavy)).not.toMatch(/\d{6,}/);
     expect(() => receiverRunTag("a-b")).toThrow();
   });
 });
