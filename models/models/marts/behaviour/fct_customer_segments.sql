@@ -249,10 +249,13 @@ spells as (
 
 spell_loads as (
 
-    -- each message counts for the spell its day falls in
+    -- each message counts for the spell its day falls in (a range join: a customer has few spells,
+    -- whereas an ASOF join sorted every message of the touched customers: 4.0 of 4.4 s at 10M)
     select s.segment_spell_key, max(m.last_loaded_at) as last_loaded_at
     from customer_messages as m
-    asof inner join spells as s on s.customer_key = m.customer_key and s.valid_from <= m.sent_date_local
+    inner join spells as s
+        on s.customer_key = m.customer_key and s.valid_from <= m.sent_date_local
+        and (s.valid_to is null or m.sent_date_local < s.valid_to)
     group by all
 
 )
