@@ -169,9 +169,10 @@ export function buildProgram(): Command {
     .command("transform")
     .description("run dbt build (staging, intermediate, marts and their tests)")
     .option("-s, --select <selector...>", "dbt node selection")
-    .action(async (opts: { select?: string[] }) => {
+    .option("--test-all-rows", "data tests read every row (by default: rows written since the last passing build)")
+    .action(async (opts: { select?: string[]; testAllRows?: boolean }) => {
       const ctx = context(program);
-      const r = await (await pipeline()).stepTransform(ctx, opts.select ?? []);
+      const r = await (await pipeline()).stepTransform(ctx, opts.select ?? [], { testAllRows: opts.testAllRows });
       log.info(`✓ transform (${formatDuration(r.ms)}): ${r.detail}`);
     });
 

@@ -105,8 +105,21 @@ export class DbtBuildError extends Error {
   }
 }
 
-export async function stepTransform(ctx: PipelineContext, select: readonly string[] = []): Promise<StepReport> {
-  const result = await runDbt([...PIPELINE_BUILD, ...(select.length ? ["--select", ...select] : [])], {
+/**
+ * dbt build of the selection (empty = the whole project). Data tests on the large models check the
+ * rows written since the last build that passed whole; `testAllRows` makes them check every row.
+ */
+export async function stepTransform(
+  ctx: PipelineContext,
+  select: readonly string[] = [],
+  options: { readonly testAllRows?: boolean } = {},
+): Promise<StepReport> {
+  const args = [
+    ...PIPELINE_BUILD,
+    ...(select.length ? ["--select", ...select] : []),
+    ...(options.testAllRows ? ["--vars", "{test_all_rows: true}"] : []),
+  ];
+  const result = await runDbt(args, {
     ...dbtOptionsFor(ctx.loaded),
     onProgress: (done, total) => ctx.progress.update("dbt build", done, total),
   });
@@ -114,7 +127,8 @@ export async function stepTransform(ctx: PipelineContext, select: readonly strin
   const c = result.counts;
   const failed = (c.error ?? 0) + (c.fail ?? 0);
   const detail =
-    `dbt build${select.length ? ` --select ${select.join(" ")}` : ""}: ${c.success ?? 0} models/seeds ok, ` +
+    `dbt build${select.length ? ` --select ${select.join(" ")}` : ""}${options.testAllRows ? " (tests on every row)" : ""}: ` +
+    `${c.success ?? 0} models/seeds ok, ` +
     `${c.pass ?? 0} tests passed, ${c.warn ?? 0} warnings${failed ? `, ${failed} failed` : ""}`;
   if (result.exitCode !== 0) {
     throw new DbtBuildError(

@@ -58,6 +58,13 @@ export const DEFAULT_JOBS: Record<string, z.input<typeof jobSchema>> = {
     onOverlap: "queue",
     description: "R29: at 02:00 the unread-messages list is exported and its follow-up tags written to the CRM",
   },
+  "weekly-full-tests": {
+    cron: "0 3 * * 0",
+    steps: ["ingest", "transform-all-rows"],
+    onOverlap: "queue",
+    description:
+      "Sunday 03:00 (off-peak): dbt build whose data tests read every row; daily builds test the rows they wrote",
+  },
   "weekly-reports": {
     cron: "30 4 * * 1",
     steps: ["reports"],

@@ -86,17 +86,22 @@ export const ingestStep: StepFn = async (ctx) => {
 };
 
 /** dbt build (optionally a selection), keeping run_results per model and test. */
-export const transformStep: StepFn = async (ctx) => {
+export const transformStep: StepFn = (ctx) => transform(ctx, false);
+
+/** The same build with every data test reading every row (weekly; see models/macros/tests/tested_rows.sql). */
+export const transformAllRowsStep: StepFn = (ctx) => transform(ctx, true);
+
+async function transform(ctx: StepContext, testAllRows: boolean): Promise<StepOutcome> {
   const { stepTransform, DbtBuildError } = await pipeline();
   try {
-    const r = await stepTransform(ctx, ctx.dbtSelect);
+    const r = await stepTransform(ctx, ctx.dbtSelect, { testAllRows });
     const nodes = r.dbt ?? [];
     return { detail: r.detail, dbt: nodes, rowsOut: nodes.filter((n) => n.uniqueId.startsWith("model.")).length };
   } catch (err) {
     if (err instanceof DbtBuildError) throw new StepFailure(err.message, { detail: err.detail, dbt: err.nodes });
     throw err;
   }
-};
+}
 
 export const dashboardsStep: StepFn = async (ctx) => {
   const r = await (await pipeline()).stepDashboards(ctx);
@@ -131,6 +136,9 @@ export const archiveStep: StepFn = async (ctx) => {
 export function registerBuiltinSteps(registry: StepRegistry): StepRegistry {
   registry.register("ingest", ingestStep, { description: "CRM snapshot + load new landing files into raw" });
   registry.register("transform", transformStep, { description: "dbt build (job's dbtSelect)" });
+  registry.register("transform-all-rows", transformAllRowsStep, {
+    description: "dbt build whose data tests read every row, not only rows written since the last passing build",
+  });
   registry.register("dashboards", dashboardsStep, { description: "static dashboard site" });
   registry.register("archive", archiveStep, { description: "gzip loaded landing files (R12)" });
   registry.register("writeback", writebackStep, { description: "send the CRM outbox's tags to the CRM" });

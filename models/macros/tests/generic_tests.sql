@@ -1,21 +1,27 @@
-{#- Small generic tests written here so the project needs no package download (no dbt_utils). -#}
+{#- Small generic tests written here so the project needs no package download (no dbt_utils).
+    Each reads only the rows a build wrote since the last passing build (tested_rows.sql). -#}
 
 {#- The combination of columns is unique (a grain test). -#}
 {% test unique_combination_of_columns(model, combination_of_columns) %}
+    {%- set since = tested_since(model) %}
     select {{ combination_of_columns | join(', ') }}, count(*) as n
     from {{ model }}
+    {%- if since is not none %}
+    semi join (select * from {{ model }} where built_at > '{{ since }}'::timestamptz) as written
+        using ({{ combination_of_columns | join(', ') }})
+    {%- endif %}
     group by {{ combination_of_columns | join(', ') }}
     having count(*) > 1
 {% endtest %}
 
 {#- Every row satisfies a boolean SQL expression. -#}
 {% test expression_is_true(model, expression) %}
-    select * from {{ model }} where not coalesce(({{ expression }}), false)
+    select * from {{ rows_to_test(model) }} where not coalesce(({{ expression }}), false)
 {% endtest %}
 
 {#- The column is never below a minimum (e.g. counts >= 0). -#}
 {% test at_least(model, column_name, min_value) %}
-    select * from {{ model }} where {{ column_name }} < {{ min_value }}
+    select * from {{ rows_to_test(model) }} where {{ column_name }} < {{ min_value }}
 {% endtest %}
 
 {#- None of the listed columns holds a null: one scan of the model for all of them (a not_null
@@ -26,7 +32,7 @@
             {%- for column in column_names %}
             count(*) filter (where {{ adapter.quote(column) }} is null) as {{ adapter.quote(column) }}{{ ',' if not loop.last }}
             {%- endfor %}
-        from {{ model }}
+        from {{ rows_to_test(model) }}
     )
     select column_name, null_rows
     from (unpivot counts on columns(*) into name column_name value null_rows)
@@ -45,7 +51,7 @@
                 {%- endfor -%}
             ) then cast({{ adapter.quote(column) }} as varchar) end as {{ adapter.quote(column) }}{{ ',' if not loop.last }}
             {%- endfor %}
-        from {{ model }}
+        from {{ rows_to_test(model) }}
     )
     select column_name, value, count(*) as rows
     from (unpivot rejected on columns(*) into name column_name value value)

@@ -3,7 +3,6 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='message_id',
-        on_schema_change='fail',
     )
 }}
 
@@ -323,4 +322,4 @@ final as (
 
 )
 
-select * from final
+select *, {{ build_stamp() }} as built_at from final

@@ -24,6 +24,7 @@ async function tableHashes(warehouse: string): Promise<Record<string, string>> {
     const cols = await wh.rows<{ t: string; c: string; ty: string }>(
       `select table_schema || '.' || table_name as t, column_name as c, data_type as ty
        from information_schema.columns where table_schema in ('marts', 'intermediate')
+         and column_name <> 'built_at' -- when dbt wrote the row: differs by design
        order by table_schema, table_name, ordinal_position`,
     );
     const byTable = new Map<string, string[]>();

@@ -143,6 +143,7 @@ select
     e.replied_at is not null as is_replied,
     e.reply_seconds,
     case when e.replied_at is not null then coalesce(b.business_seconds, 0) end as reply_seconds_business,
-    e.last_loaded_at
+    e.last_loaded_at,
+    {{ build_stamp() }} as built_at
 from exchanges as e
 left join business as b on b.exchange_id = e.exchange_id

@@ -173,5 +173,6 @@ select
     sent_date_local,
     session_started_at,
     row_number() over (partition by customer_key, session_no order by sent_at_utc, message_id) as message_no,
-    last_loaded_at
+    last_loaded_at,
+    {{ build_stamp() }} as built_at
 from in_conversation

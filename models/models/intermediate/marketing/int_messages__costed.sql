@@ -153,6 +153,7 @@ select
     case when p.billing = 'regular' then coalesce(p.list_price_usd, 0) else 0 end as cost_usd,
     case when p.billing = 'regular' then coalesce(p.list_price_usd, 0) else 0 end / nullif(bfx.usd_per_unit, 0) as cost_business,
     '{{ var("business_currency") }}' as business_currency,
-    p.last_loaded_at
+    p.last_loaded_at,
+    {{ build_stamp() }} as built_at
 from priced as p
 asof left join fx as bfx on p.sent_date_local >= bfx.valid_from

@@ -93,5 +93,6 @@ select
     first_received_at,
     last_received_at,
     loaded_at as first_loaded_at,
-    last_loaded_at
+    last_loaded_at,
+    {{ build_stamp() }} as built_at
 from ranked

@@ -171,5 +171,6 @@ select
     status_events,
     distinct_statuses,
     duplicate_status_events,
-    last_loaded_at
+    last_loaded_at,
+    {{ build_stamp() }} as built_at
 from resolved

@@ -111,7 +111,8 @@ select
     c.billing,
     coalesce(c.cost_usd, 0) as cost_usd,
     coalesce(c.cost_business, 0) as cost_business,
-    o.last_loaded_at
+    o.last_loaded_at,
+    {{ build_stamp() }} as built_at
 from outbound as o
 left join next_inbound as n on n.message_id = o.message_id
 left join errors as e on e.error_code = o.error_code

@@ -235,7 +235,8 @@ select
     n.next_order_key,
     n.next_order_at as next_order_at_utc,
     coalesce(n.next_order_at < c.started_at + interval 7 day, false) as converted_within_7d,
-    c.last_loaded_at
+    c.last_loaded_at,
+    {{ build_stamp() }} as built_at
 from with_resolution as c
 left join frt_business as f on f.conversation_id = c.conversation_id
 left join resolution_business as rb on rb.conversation_id = c.conversation_id

@@ -3,7 +3,6 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='message_id',
-        on_schema_change='fail',
     )
 }}
 
@@ -80,6 +79,7 @@ select
     any_value(sent_at_utc) as sent_at_utc,
     any_value(sent_date_local) as sent_date_local,
     list(distinct keyword order by keyword) as keywords,
-    list(distinct language order by language) as languages
+    list(distinct language order by language) as languages,
+    {{ build_stamp() }} as built_at
 from matches
 group by message_id, topic

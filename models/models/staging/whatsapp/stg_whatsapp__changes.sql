@@ -124,5 +124,6 @@ select
     coalesce(len(v.statuses), 0)::integer as statuses_count,
     coalesce(len(v.errors), 0)::integer as errors_count,
     coalesce(len(v.message_echoes), 0)::integer as message_echoes_count,
-    value
+    value,
+    {{ build_stamp() }} as built_at
 from described

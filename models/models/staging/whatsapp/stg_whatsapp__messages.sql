@@ -190,5 +190,6 @@ select
 
     coalesce(len(m.errors), 0)::integer as errors_count,
     case when message_type is not null then json_extract(message, '$."' || message_type || '"') end as type_body,
-    message
+    message,
+    {{ build_stamp() }} as built_at
 from matched

@@ -106,5 +106,6 @@ select
     coalesce(len(s.errors), 0)::integer as errors_count,
     try_cast(s.errors[1].code as integer) as first_error_code,
     case when len(s.errors) > 0 then json_extract(status, '$.errors') end as errors,
-    status as status_event
+    status as status_event,
+    {{ build_stamp() }} as built_at
 from exploded
