@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultScheduleConfig, scheduleConfigSchema } from "../../../scheduler/schedule-config.ts";
+import { registerBuiltinSteps, StepRegistry } from "../../../scheduler/steps.ts";
 import {
   CronMatcher,
   dueTriggers,
@@ -32,7 +33,17 @@ describe("schedules from the config, in the business time zone (fake clock)", ()
     ]);
     expect(t.filter((x) => x.job === "unread-export").map((x) => x.slot)).toEqual(["2026-10-05 02:00"]);
     expect(t.filter((x) => x.job === "weekly-reports").map((x) => x.slot)).toEqual(["2026-10-05 04:30"]);
+    expect(count("weekly-full-tests")).toBe(0);
     expect(t.every((x) => !x.late)).toBe(true);
+  });
+
+  it("a week in Hong Kong: the build that tests every row runs once, Sunday 03:00 local", () => {
+    const t = simulate(defaults, "Asia/Hong_Kong", "2026-10-04T16:00:00Z", "2026-10-11T16:00:00Z", 5);
+    expect(t.filter((x) => x.job === "weekly-full-tests").map((x) => x.slot)).toEqual(["2026-10-11 03:00"]);
+    const steps = defaultScheduleConfig().jobs["weekly-full-tests"]?.steps ?? [];
+    expect(steps).toEqual(["ingest", "transform-all-rows"]);
+    const builtins = registerBuiltinSteps(new StepRegistry());
+    for (const step of steps) expect(builtins.get(step), step).toBeDefined();
   });
 
   it("Europe/London spring forward: the 01:00 nightly (a local time that does not exist) runs once, late, at 02:00 BST", () => {
