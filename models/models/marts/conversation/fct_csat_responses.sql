@@ -63,13 +63,16 @@ first_answers as (
 
 conversation_of as (
 
+    -- cut to the surveys first: a left join would otherwise hash every message (1.5 of 2.4 s CPU at 10M)
     select message_id, conversation_id from {{ ref('int_conversations__messages') }}
+    where message_id in (select message_id from surveys)
 
 ),
 
 conversations as (
 
     select conversation_id, last_agent_id from {{ ref('fct_conversations') }}
+    where conversation_id in (select conversation_id from conversation_of)
 
 )
 
