@@ -107,12 +107,14 @@ export function barChart(rows, { width, unit = "count", fill, label, sort = true
 export function stackedBars(rows, { width, unit = "count", group = "group", interval = "week", height = 240 } = {}) {
   const defined = rows.filter((r) => r.value != null && Number.isFinite(r.value));
   if (defined.length === 0) return emptyState("No data in this range.");
+  // all zeros (no quarantined lines, say) would give Plot a [0, 0] domain and full-height bars
+  const allZero = defined.every((r) => r.value === 0);
   return Plot.plot({
     width,
     height,
     marginLeft: 48,
     x: { type: "utc", label: null, ticks: width < 420 ? 3 : 6 },
-    y: { grid: true, label: null, tickFormat: tickFormat(unit) },
+    y: { grid: true, label: null, tickFormat: tickFormat(unit), ...(allZero ? { domain: [0, 1] } : {}) },
     color: { legend: true, type: "categorical" },
     marks: [
       // One column segment per group and interval (daily rows are summed into it, not stacked as slivers).
