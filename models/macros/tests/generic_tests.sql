@@ -7,7 +7,7 @@
     select {{ combination_of_columns | join(', ') }}, count(*) as n
     from {{ model }}
     {%- if since is not none %}
-    semi join (select * from {{ model }} where built_at > '{{ since }}'::timestamptz) as written
+    semi join {{ rows_written_since(model, since) }} as written
         using ({{ combination_of_columns | join(', ') }})
     {%- endif %}
     group by {{ combination_of_columns | join(', ') }}

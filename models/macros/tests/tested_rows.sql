@@ -46,14 +46,18 @@
     {{ return(row[0] if row[1] else none) }}
 {% endmacro %}
 
-{#- The rows a row-level test reads: `model`, or its rows written since the last passing build. -#}
-{% macro rows_to_test(model) -%}
-    {%- set since = tested_since(model) -%}
+{#- `model`'s rows written after `since` (all of `model` when since is none). -#}
+{% macro rows_written_since(model, since) -%}
     {%- if since is none -%}
         {{ model }}
     {%- else -%}
         (select * from {{ model }} where built_at > '{{ since }}'::timestamptz)
     {%- endif -%}
+{%- endmacro %}
+
+{#- The rows a row-level test reads: `model`, or its rows written since the last passing build. -#}
+{% macro rows_to_test(model) -%}
+    {{ rows_written_since(model, tested_since(model)) }}
 {%- endmacro %}
 
 {#- dbt's built-in `unique`, scoped as above (dispatch finds the root project's version first). -#}
@@ -63,7 +67,7 @@
     from {{ model }}
     where {{ column_name }} is not null
     {%- if since is not none %}
-      and {{ column_name }} in (select {{ column_name }} from {{ model }} where built_at > '{{ since }}'::timestamptz)
+      and {{ column_name }} in (select {{ column_name }} from {{ rows_written_since(model, since) }})
     {%- endif %}
     group by {{ column_name }}
     having count(*) > 1
