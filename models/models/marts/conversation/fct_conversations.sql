@@ -56,7 +56,12 @@ recompute_from as materialized (
         where c.merged_customer_key is distinct from coalesce(m.merged_customer_key, c.customer_key)
         union all
         select c.customer_key, c.started_at_utc
-        from {{ this }} as c
+        from (
+            -- a conversation with no stored next order whose customer has no order cannot have
+            -- changed: only the rest go through the ASOF join (2.4 of 4.4 s CPU at 10M messages)
+            select * from {{ this }}
+            where next_order_key is not null or customer_key in (select customer_key from orders)
+        ) as c
         asof left join orders as o on o.customer_key = c.customer_key and o.ordered_at_utc >= c.started_at_utc
         where c.next_order_key is distinct from o.order_key or c.next_order_at_utc is distinct from o.ordered_at_utc
     )
@@ -85,6 +90,10 @@ as_of as (
 keywords as (
 
     select message_id, topic from {{ ref('fct_message_keywords') }}
+    {% if is_incremental() %}
+    -- a semi join builds its hash table on the few recomputed messages, not on every keyword
+    where message_id in (select message_id from messages)
+    {% endif %}
 
 ),
 
