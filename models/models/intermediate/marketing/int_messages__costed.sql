@@ -59,15 +59,14 @@ outbound as (
 
 inbound as materialized (
 
-    select customer_key, sent_at_utc, referral_ctwa_clid is not null or referral_source_id is not null as is_entry_point
+    select i.customer_key, i.sent_at_utc, i.referral_ctwa_clid is not null or i.referral_source_id is not null as is_entry_point
     from {{ ref('fct_messages') }} as i
-    where i.direction = 'inbound' and i.customer_key is not null
     {% if is_incremental() %}
-      -- older inbound messages are outside every window of the recomputed sends
-      and i.sent_at_utc >= (
-          select min(o.sent_at_utc) from outbound as o where o.customer_key = i.customer_key
-      ) - interval 72 hour
+    -- older inbound messages are outside every window of the recomputed sends
+    inner join (select customer_key, min(sent_at_utc) as since from outbound group by all) as o
+        on o.customer_key = i.customer_key and i.sent_at_utc >= o.since - interval 72 hour
     {% endif %}
+    where i.direction = 'inbound' and i.customer_key is not null
 
 ),
 

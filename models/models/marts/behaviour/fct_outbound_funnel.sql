@@ -47,11 +47,12 @@ inbound as (
 
     select i.customer_key, i.sent_at_utc, i.message_id
     from {{ ref('fct_messages') }} as i
-    where i.direction = 'inbound' and i.customer_key is not null
     {% if is_incremental() %}
-      -- only the next inbound message after a recomputed send matters
-      and i.sent_at_utc > (select min(o.sent_at_utc) from outbound as o where o.customer_key = i.customer_key)
+    -- only the next inbound message after a recomputed send matters
+    inner join (select customer_key, min(sent_at_utc) as since from outbound group by all) as o
+        on o.customer_key = i.customer_key and i.sent_at_utc > o.since
     {% endif %}
+    where i.direction = 'inbound' and i.customer_key is not null
 
 ),
 
@@ -73,6 +74,10 @@ errors as (
 costs as (
 
     select message_id, pricing_category, billing, cost_usd, cost_business from {{ ref('int_messages__costed') }}
+    {% if is_incremental() %}
+    -- a semi join builds its hash table on the recomputed sends, not on every costed message
+    where message_id in (select message_id from outbound)
+    {% endif %}
 
 )
 
