@@ -18,13 +18,14 @@
     replace(lower(nullif(trim({{ expr }}), '')), '-', '_')
 {%- endmacro %}
 
-{#- In an incremental webhook model: only receipts loaded since the model's last build and not
-    in it yet. Only receipts loaded at the newest built loaded_at can be both new-looking and built,
-    so the anti-join reads just those (zone maps skip the rest: cheap at any table size). -#}
-{% macro receipts_not_yet_built() -%}
+{#- In an incremental append-only staging model (webhook receipts, the outbound log): only source
+    rows loaded since the model's last build and not in it yet, by a never-null key expression.
+    Only rows loaded at the newest built loaded_at can be both new-looking and built, so the
+    anti-join reads just those (zone maps skip the rest: cheap at any table size). -#}
+{% macro rows_not_yet_built(key='receipt_id') -%}
     loaded_at >= (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }})
-      and receipt_id not in (
-          select receipt_id from {{ this }}
+      and {{ key }} not in (
+          select {{ key }} from {{ this }}
           where loaded_at >= (select coalesce(max(loaded_at), '-infinity'::timestamptz) from {{ this }})
       )
 {%- endmacro %}

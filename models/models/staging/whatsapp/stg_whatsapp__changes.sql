@@ -16,7 +16,7 @@ receipts as (
 
     select * from {{ source('raw', 'webhook_receipts') }}
     {% if is_incremental() %}
-    where {{ receipts_not_yet_built() }}
+    where {{ rows_not_yet_built() }}
     {% endif %}
 
 ),

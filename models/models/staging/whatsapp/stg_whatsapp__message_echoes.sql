@@ -16,7 +16,7 @@ changes as (
     select * from {{ ref('stg_whatsapp__changes') }}
     where message_echoes_count > 0
     {% if is_incremental() %}
-      and {{ receipts_not_yet_built() }}
+      and {{ rows_not_yet_built() }}
     {% endif %}
 
 ),

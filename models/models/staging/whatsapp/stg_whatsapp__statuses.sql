@@ -18,7 +18,7 @@ changes as (
     select * from {{ ref('stg_whatsapp__changes') }}
     where field = 'messages' and statuses_count > 0
     {% if is_incremental() %}
-      and {{ receipts_not_yet_built() }}
+      and {{ rows_not_yet_built() }}
     {% endif %}
 
 ),
