@@ -5,19 +5,28 @@
   superset of what changed. After a rule or seed change run a full refresh.
 -#}
 {#- The model's load watermark: the one its last build recorded in the table comment (see
-    record_load_watermark), else the newest last_loaded_at among its rows; '-infinity' (recompute
-    everything) when the built table predates the last_loaded_at column (the first run after
-    upgrading; the column is then appended). -#}
+    record_load_watermark), else the newest last_loaded_at among its rows when it has that column;
+    '-infinity' (recompute everything) when neither exists (the first run after upgrading). -#}
 {% macro load_watermark() -%}
     {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
-    {%- if 'last_loaded_at' in names -%}
-        (select coalesce(
-            (select try_cast(regexp_extract(comment, 'load_watermark=(.+)', 1) as timestamptz)
-             from duckdb_tables()
-             where database_name = '{{ this.database }}' and schema_name = '{{ this.schema }}' and table_name = '{{ this.identifier }}'),
-            max(last_loaded_at),
-            '-infinity'::timestamptz
-        ) from {{ this }})
+    (select coalesce(
+        (select try_cast(regexp_extract(comment, 'load_watermark=(.+)', 1) as timestamptz)
+         from duckdb_tables()
+         where database_name = '{{ this.database }}' and schema_name = '{{ this.schema }}' and table_name = '{{ this.identifier }}'),
+        {%- if 'last_loaded_at' in names %}
+        (select max(last_loaded_at) from {{ this }}),
+        {%- endif %}
+        '-infinity'::timestamptz
+    ))
+{%- endmacro %}
+
+{#- The build stamp (built_at, see build_stamp) of the newest row the model holds: rows an upstream
+    stamped model wrote after it are what this build has not seen yet. '-infinity' when the model
+    has no row or predates the column (the first run after upgrading; the column is then appended). -#}
+{% macro build_watermark() -%}
+    {%- set names = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {%- if 'built_at' in names -%}
+        (select coalesce(max(built_at), '-infinity'::timestamptz) from {{ this }})
     {%- else -%}
         ('-infinity'::timestamptz)
     {%- endif -%}

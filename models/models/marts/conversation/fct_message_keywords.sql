@@ -13,7 +13,8 @@
 -- lower-cased text; `word` keywords (English, Portuguese) match whole words or phrases: the text's
 -- non-letter/non-digit characters become spaces and the keyword must sit between spaces.
 -- A message counts once per topic however many of the topic's keywords it has.
--- Incremental: messages already tagged are never re-read (their text cannot change); after a
+-- Incremental: only messages fct_messages wrote since this model's newest row are read (a
+-- message's text cannot change; an untagged message is not read again every day); after a
 -- dictionary change run `dbt build --full-refresh -s fct_message_keywords+`.
 
 with
@@ -26,7 +27,7 @@ messages as (
       and text is not null
       and length(text) > 0
     {% if is_incremental() %}
-      and message_id not in (select message_id from {{ this }})
+      and built_at > {{ build_watermark() }}
     {% endif %}
 
 ),
