@@ -5,8 +5,10 @@
         unique_key='segment_spell_key',
         tail_key='customer_key',
         tail_column='valid_from',
+        on_schema_change='sync_all_columns',
         post_hook=[
-            "{% if is_incremental() %}delete from {{ this }} where customer_key not in (select customer_key from {{ ref('fct_messages') }} where direction = 'inbound' and customer_key is not null){% endif %}"
+            "{% if is_incremental() %}delete from {{ this }} where customer_key not in (select customer_key from {{ ref('fct_messages') }} where direction = 'inbound' and customer_key is not null){% endif %}",
+            "{{ record_load_watermark(ref('fct_messages')) }}",
         ],
     )
 }}
@@ -26,13 +28,17 @@
 -- Incremental (replace_tail): a customer's spells depend only on their own messages, keywords and
 -- conversations and on the newest data date, and a day's state only on the 61 days before it.
 -- Per customer, the cutoff is the earliest of: the day of a message loaded or changed since the
--- last run (watermark last_loaded_at), and a window (inbound day + 7, + 30, + 61) expiring after
--- the last run's newest data date. Days from the cutoff are evaluated again from the activity of
--- the 61 days before it (and the last inbound day before those); the spell in effect the day before
--- the cutoff and every later spell are replaced. A customer left without inbound messages (their
--- messages moved to another key) is removed by the post-hook.
+-- last run (the newest fct_messages.last_loaded_at it saw, kept in the table comment), and a window
+-- (inbound day + 7, + 30, + 61) expiring after the last run's newest data date. Days from the
+-- cutoff are evaluated again from the activity of the 61 days before it: every candidate day from
+-- the cutoff on comes from an inbound day in those 61 days, so its last inbound day is among them.
+-- The spell in effect the day before the cutoff and every later spell are replaced. A customer
+-- left without inbound messages (their messages moved to another key) is removed by the post-hook.
+-- On most days a window expires for most customers: what is read per touched customer is bounded
+-- by those 61 days, never their whole history.
 
 {% set lookback_days = var('churn_days') + 1 %}
+{% set window_days = [var('high_interest_days'), var('potential_days')] | max %}
 
 with
 
@@ -45,7 +51,7 @@ as_of as (
 {% if is_incremental() %}
 watermark as (
 
-    select coalesce(max(last_loaded_at), '-infinity'::timestamptz) as watermark from {{ this }}
+    select {{ load_watermark() }} as watermark
 
 ),
 
@@ -81,35 +87,15 @@ cutoffs as materialized (
 ),
 {% endif %}
 
-customer_messages as (
-
-    select m.customer_key, m.direction, m.sent_date_local, m.last_loaded_at
-        {%- if is_incremental() %}, c.cutoff{% endif %}
-    from {{ ref('fct_messages') }} as m
-    {% if is_incremental() %}
-    inner join cutoffs as c on c.customer_key = m.customer_key
-    {% endif %}
-    where m.customer_key is not null and m.sent_date_local is not null
-
-),
-
 inbound_days as (
 
     select m.customer_key, m.sent_date_local as day
-    from customer_messages as m
-    where m.direction = 'inbound'
+    from {{ ref('fct_messages') }} as m
     {% if is_incremental() %}
-      and m.sent_date_local >= m.cutoff - {{ lookback_days }}
+    inner join cutoffs as c on c.customer_key = m.customer_key and m.sent_date_local >= c.cutoff - {{ lookback_days }}
     {% endif %}
+    where m.direction = 'inbound' and m.customer_key is not null and m.sent_date_local is not null
     group by all
-    {% if is_incremental() %}
-    union all
-    -- the last inbound day before the lookback: only for days - last inbound day (churned)
-    select m.customer_key, max(m.sent_date_local)
-    from customer_messages as m
-    where m.direction = 'inbound' and m.sent_date_local < m.cutoff - {{ lookback_days }}
-    group by all
-    {% endif %}
 
 ),
 
@@ -119,7 +105,7 @@ question_days as (
     from {{ ref('fct_message_keywords') }} as k
     inner join {{ ref('keyword_topics') }} as t on t.topic = k.topic and t.is_product_question
     {% if is_incremental() %}
-    inner join cutoffs as c on c.customer_key = k.customer_key and k.sent_date_local >= c.cutoff - {{ lookback_days }}
+    inner join cutoffs as c on c.customer_key = k.customer_key and k.sent_date_local >= c.cutoff - {{ window_days - 1 }}
     {% endif %}
     group by all
 
@@ -130,16 +116,31 @@ conversation_days as (
     select v.customer_key, v.started_date_local as day, count(*) as conversations
     from {{ ref('fct_conversations') }} as v
     {% if is_incremental() %}
-    inner join cutoffs as c on c.customer_key = v.customer_key and v.started_date_local >= c.cutoff - {{ lookback_days }}
+    inner join cutoffs as c on c.customer_key = v.customer_key and v.started_date_local >= c.cutoff - {{ window_days - 1 }}
     {% endif %}
     group by all
 
 ),
 candidates as (
 
-    select distinct customer_key, day + o.offset_days as day
-    from inbound_days,
-         (values (0), ({{ var('high_interest_days') }}), ({{ var('potential_days') }}), ({{ var('churn_days') }} + 1)) as o(offset_days)
+    select distinct i.customer_key, i.day + o.offset_days as day
+    from inbound_days as i
+    cross join (values (0), ({{ var('high_interest_days') }}), ({{ var('potential_days') }}), ({{ var('churn_days') }} + 1)) as o(offset_days)
+    {%- if is_incremental() %}
+    inner join cutoffs as c on c.customer_key = i.customer_key
+    {%- endif %}
+    -- window expiries after the newest data date are not days yet
+    where i.day + o.offset_days <= (select last_date from as_of)
+    {%- if is_incremental() %}
+      -- days from the cutoff on, and the activity days their windows reach back to
+      and (i.day + o.offset_days >= c.cutoff or (o.offset_days = 0 and i.day >= c.cutoff - {{ window_days - 1 }}))
+    union
+    -- before the windows only the last inbound day matters (for days - last inbound day)
+    select i.customer_key, max(i.day)
+    from inbound_days as i
+    inner join cutoffs as c on c.customer_key = i.customer_key and i.day < c.cutoff - {{ window_days - 1 }}
+    group by all
+    {% endif %}
 
 ),
 
@@ -229,37 +230,16 @@ changes as (
     )
     qualify coalesce(lag(segment) over (partition by customer_key order by day), '') <> segment
 
-),
-
-spells as (
-
-    select
-        customer_key || ':' || strftime(day, '%Y-%m-%d') as segment_spell_key,
-        customer_key,
-        segment,
-        day as valid_from,
-        lead(day) over (partition by customer_key order by day) as valid_to,
-        lead(day) over (partition by customer_key order by day) is null as is_current,
-        questions_7d::integer as questions_7d_at_start,
-        conversations_30d::integer as conversations_30d_at_start,
-        last_inbound_day as last_inbound_day_at_start
-    from changes
-
-),
-
-spell_loads as (
-
-    -- each message counts for the spell its day falls in (a range join: a customer has few spells,
-    -- whereas an ASOF join sorted every message of the touched customers: 4.0 of 4.4 s at 10M)
-    select s.segment_spell_key, max(m.last_loaded_at) as last_loaded_at
-    from customer_messages as m
-    inner join spells as s
-        on s.customer_key = m.customer_key and s.valid_from <= m.sent_date_local
-        and (s.valid_to is null or m.sent_date_local < s.valid_to)
-    group by all
-
 )
 
-select s.*, l.last_loaded_at
-from spells as s
-left join spell_loads as l on l.segment_spell_key = s.segment_spell_key
+select
+    customer_key || ':' || strftime(day, '%Y-%m-%d') as segment_spell_key,
+    customer_key,
+    segment,
+    day as valid_from,
+    lead(day) over (partition by customer_key order by day) as valid_to,
+    lead(day) over (partition by customer_key order by day) is null as is_current,
+    questions_7d::integer as questions_7d_at_start,
+    conversations_30d::integer as conversations_30d_at_start,
+    last_inbound_day as last_inbound_day_at_start
+from changes
