@@ -72,3 +72,26 @@
     group by {{ column_name }}
     having count(*) > 1
 {% endmacro %}
+
+{#- dbt's built-in `relationships`, reading every child row: a parent row deleted by a build could
+    orphan a child row that passed long ago. A test whose meta says `parent_keeps_keys: true` (the
+    parent never loses a key it once had: fct_messages replaces rows by message_id, raw receipts are
+    append-only) reads only the child rows written since the last passing build (rows_to_test). -#}
+{% macro default__test_relationships(model, column_name, to, field) %}
+    {%- set parent_keeps_keys = (config.get('meta') or {}).get('parent_keeps_keys', false) %}
+    with child as (
+        select {{ column_name }} as from_field
+        from {{ rows_to_test(model) if parent_keeps_keys else model }}
+        where {{ column_name }} is not null
+    ),
+
+    parent as (
+        select {{ field }} as to_field
+        from {{ to }}
+    )
+
+    select from_field
+    from child
+    left join parent on child.from_field = parent.to_field
+    where parent.to_field is null
+{% endmacro %}

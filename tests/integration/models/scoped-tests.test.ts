@@ -77,4 +77,25 @@ describe("data tests scoped to the rows a build wrote", () => {
     expect(await passingBuilds()).toBe(1);
     expect(failedTests(await testMessages())).toContain("unique_fct_messages_message_id");
   }, 300_000);
+
+  it("reads only new child rows of a relationship whose parent never loses a key, every row otherwise", async () => {
+    const changesToReceipts = "relationships_stg_whatsapp__changes_receipt_id__receipt_id__source_raw_webhook_receipts_";
+    const testChanges = async (...extra: string[]) =>
+      failedTests(await runDbt(["test", "-s", "stg_whatsapp__changes", ...extra], opts));
+    // a change whose landed receipt does not exist, written before the last passing build
+    await sql(
+      `insert into staging.stg_whatsapp__changes by name
+       select 'receipt-never-landed' as receipt_id, timestamptz '2000-01-01' as built_at`,
+    );
+    expect(await testChanges()).not.toContain(changesToReceipts);
+    expect(await testChanges("--vars", "{test_all_rows: true}")).toContain(changesToReceipts);
+    await sql(`update staging.stg_whatsapp__changes set built_at = now() where receipt_id = 'receipt-never-landed'`);
+    expect(await testChanges()).toContain(changesToReceipts);
+    // dim_customers is rebuilt every run and can lose a key: old fct_messages rows are read too
+    await sql(`update marts.fct_messages set built_at = timestamptz '2000-01-01'`);
+    await sql(`delete from marts.dim_customers`);
+    expect(failedTests(await testMessages())).toContain(
+      "relationships_fct_messages_customer_key__customer_key__ref_dim_customers_",
+    );
+  }, 300_000);
 });
