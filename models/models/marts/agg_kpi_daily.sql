@@ -12,7 +12,8 @@
 --
 -- metrics (unit; dimensions besides `all`):
 --   inbound_messages (count; market)              outbound_messages (count; sender_kind)
---   active_customers (count; market)               new_customers (count) first inbound ever [fct_funnel]
+--   active_customers (count; market) customers who wrote that day [both: int_customers__inbound_days]
+--   new_customers (count) first inbound ever [fct_funnel]
 --   conversations (count) started that day [fct_conversations]
 --   complaint_rate (ratio) conversations with a complaint / conversations (R26: alert > 5% 3 days running)
 --   discount_share (ratio) conversations asking for a discount / conversations (R23: < 8% in a promotion)
@@ -42,14 +43,33 @@
 
 with
 
-messages as materialized (
+inbound_days as materialized (
+
+    -- one row per customer and day with an inbound message (incremental by day upstream): counting
+    -- rows here replaces grouping every message by customer and day on every build
+    select d.sent_date_local, d.customer_key, d.inbound_messages, coalesce(c.market_country, 'unknown') as market
+    from {{ ref('int_customers__inbound_days') }} as d
+    left join {{ ref('dim_customers') }} as c on c.customer_key = d.customer_key
+
+),
+
+outbound_days as materialized (
 
     select
-        m.*,
-        coalesce(c.market_country, 'unknown') as market
-    from {{ ref('fct_messages') }} as m
-    left join {{ ref('dim_customers') }} as c on c.customer_key = m.customer_key
-    where m.sent_date_local is not null
+        sent_date_local,
+        sender_kind,
+        count(*) as messages,
+        count(*) filter (where is_read) as read,
+        count(*) filter (where is_delivered) as delivered
+    from {{ ref('fct_messages') }}
+    where direction = 'outbound' and sent_date_local is not null
+    group by all
+
+),
+
+last_message_date as (
+
+    select max(sent_date_local) as last_date from {{ ref('fct_messages') }}
 
 ),
 
@@ -99,20 +119,10 @@ segment_daily as (
     from (
         select cast(r.d as date) as day
         from (select min(day) as first_day from segment_levels) as b,
-             range(b.first_day, (select max(sent_date_local) from messages) + interval 1 day, interval 1 day) as r(d)
+             range(b.first_day, (select last_date from last_message_date) + interval 1 day, interval 1 day) as r(d)
     ) as d
     cross join (select distinct segment from segment_levels) as s
     asof inner join segment_levels as l on l.segment = s.segment and l.day <= d.day
-
-),
-
-active_customers as materialized (
-
-    -- one row per customer and day with an inbound message (a customer has one market): counting
-    -- rows here replaces two count(distinct) passes over every message
-    select sent_date_local, market, customer_key
-    from messages where direction = 'inbound' and customer_key is not null
-    group by all
 
 ),
 
@@ -126,27 +136,27 @@ facts as (
 
     -- inbound messages
     select sent_date_local as metric_date, 'inbound_messages' as metric, 'count' as unit,
-           'all' as dimension, 'all' as dimension_value, count(*)::double as numerator, null::double as denominator, null::double as stat
-    from messages where direction = 'inbound' group by all
+           'all' as dimension, 'all' as dimension_value, sum(inbound_messages)::double as numerator, null::double as denominator, null::double as stat
+    from inbound_days group by all
     union all
-    select sent_date_local, 'inbound_messages', 'count', 'market', market, count(*), null, null
-    from messages where direction = 'inbound' group by all
+    select sent_date_local, 'inbound_messages', 'count', 'market', market, sum(inbound_messages), null, null
+    from inbound_days group by all
 
     -- outbound messages
     union all
-    select sent_date_local, 'outbound_messages', 'count', 'all', 'all', count(*), null, null
-    from messages where direction = 'outbound' group by all
+    select sent_date_local, 'outbound_messages', 'count', 'all', 'all', sum(messages), null, null
+    from outbound_days group by all
     union all
-    select sent_date_local, 'outbound_messages', 'count', 'sender_kind', sender_kind, count(*), null, null
-    from messages where direction = 'outbound' group by all
+    select sent_date_local, 'outbound_messages', 'count', 'sender_kind', sender_kind, messages, null, null
+    from outbound_days
 
-    -- active customers
+    -- active customers (a customer has one market)
     union all
-    select sent_date_local, 'active_customers', 'count', 'all', 'all', count(*), null, null
-    from active_customers group by all
+    select sent_date_local, 'active_customers', 'count', 'all', 'all', count(customer_key), null, null
+    from inbound_days group by all having count(customer_key) > 0
     union all
     select sent_date_local, 'active_customers', 'count', 'market', market, count(*), null, null
-    from active_customers group by all
+    from inbound_days where customer_key is not null group by all
 
     -- new customers (first inbound message ever)
     union all
@@ -269,13 +279,11 @@ facts as (
 
     -- read rate of outbound messages sent that day
     union all
-    select sent_date_local, 'read_rate', 'ratio', 'all', 'all',
-           count(*) filter (where is_read), count(*) filter (where is_delivered), null
-    from messages where direction = 'outbound' group by all
+    select sent_date_local, 'read_rate', 'ratio', 'all', 'all', sum(read), sum(delivered), null
+    from outbound_days group by all
     union all
-    select sent_date_local, 'read_rate', 'ratio', 'sender_kind', sender_kind,
-           count(*) filter (where is_read), count(*) filter (where is_delivered), null
-    from messages where direction = 'outbound' group by all
+    select sent_date_local, 'read_rate', 'ratio', 'sender_kind', sender_kind, read, delivered, null
+    from outbound_days
 
     -- delivery funnel of outbound messages sent that day
     union all
