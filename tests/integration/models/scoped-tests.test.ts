@@ -79,7 +79,8 @@ describe("data tests scoped to the rows a build wrote", () => {
   }, 300_000);
 
   it("reads only new child rows of a relationship whose parent never loses a key, every row otherwise", async () => {
-    const changesToReceipts = "relationships_stg_whatsapp__changes_receipt_id__receipt_id__source_raw_webhook_receipts_";
+    const changesToReceipts =
+      "relationships_stg_whatsapp__changes_receipt_id__receipt_id__source_raw_webhook_receipts_";
     const testChanges = async (...extra: string[]) =>
       failedTests(await runDbt(["test", "-s", "stg_whatsapp__changes", ...extra], opts));
     // a change whose landed receipt does not exist, written before the last passing build
