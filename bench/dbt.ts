@@ -29,8 +29,12 @@ const { values } = parseArgs({
 const days = Number(values.days);
 
 const python = join(VENV_DIR, "bin", "python");
-/** gen_bench.py spaces messages 7 s apart: a day is this many message numbers (inbound + outbound pairs). */
-const PAIRS_PER_DAY = Math.floor(86_400 / 7);
+/**
+ * gen_bench.py spaces messages 7 s apart: a day is this many message numbers (inbound + outbound
+ * pairs), rounded down to a multiple of 10 so that consecutive days never share a POST (it packs 5
+ * messages or 10 statuses per receipt, numbered from the start).
+ */
+const PAIRS_PER_DAY = Math.floor(86_400 / 7 / 10) * 10;
 
 interface Row {
   slowest: { full: string; incremental: string };
