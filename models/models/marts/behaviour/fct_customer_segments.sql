@@ -89,13 +89,12 @@ cutoffs as materialized (
 
 inbound_days as (
 
-    select m.customer_key, m.sent_date_local as day
-    from {{ ref('fct_messages') }} as m
+    select d.customer_key, d.sent_date_local as day
+    from {{ ref('int_customers__inbound_days') }} as d
     {% if is_incremental() %}
-    inner join cutoffs as c on c.customer_key = m.customer_key and m.sent_date_local >= c.cutoff - {{ lookback_days }}
+    inner join cutoffs as c on c.customer_key = d.customer_key and d.sent_date_local >= c.cutoff - {{ lookback_days }}
     {% endif %}
-    where m.direction = 'inbound' and m.customer_key is not null and m.sent_date_local is not null
-    group by all
+    where d.customer_key is not null
 
 ),
 
