@@ -36,7 +36,7 @@ def cols(model, **d): M[model] = d
 cols("int_business_hours__intervals", local_date="Local business date.", iso_weekday="ISO weekday of local_date (1 = Monday).",
      opens_at_utc="Opening instant of the interval (UTC).", closes_at_utc="Closing instant of the interval (UTC).",
      interval_seconds="Length of the interval in seconds.",
-     cumulative_seconds_before="Business seconds of all earlier intervals (running total; business time between two instants is the difference of the running totals, see macro business_seconds_by_key).")
+     cumulative_seconds_before="Business seconds of all earlier intervals (running total; business time between two instants is the difference of the running totals, summed per UTC day in int_business_hours__utc_days).")
 cols("int_conversations__messages", direction="inbound | outbound.", actor="customer | human (agent, business_app) | bot (bot, automation) | unknown.",
      is_csat_survey="The message is a CSAT survey (var csat_automation_ids).", is_csat_answer="The message is a CSAT answer (button reply csat_1..5).",
      needs_reply="An inbound message that makes the customer wait (not a reaction, system, unsupported or CSAT answer).",

@@ -1,23 +1,32 @@
 {#-
   Seconds of business time (seed business_hours, in the business time zone) between two UTC
-  instants, for every row of `relation`, keyed by `key`. Returns a subquery with columns
-  (<key>, business_seconds); rows with no overlap get no row: coalesce to 0 at the caller
-  (Chatwoot's value_in_business_hours, computed per business time zone).
+  instants (Chatwoot's value_in_business_hours, computed per business time zone): null when `end`
+  is null, 0 when it is not after `start`. Each instant reads its UTC day of the business clock
+  (int_business_hours__utc_days) through a `business_clock_join` with its own alias in the FROM
+  clause; instants outside the clock's span read its first or last day, which gives 0 before the
+  first interval and the whole total after the last.
 -#}
-{% macro business_seconds_by_key(relation, key, start_col, end_col) -%}
-    {#- B(t) = business seconds before t = cumulative_seconds_before of the last interval opening
-        at or before t + the part of that interval already elapsed; the answer is B(end) - B(start). -#}
-    (
-        select
-            s.{{ key }},
-            (coalesce(e.cumulative_seconds_before, 0) + coalesce(least(greatest(epoch(s.{{ end_col }}) - epoch(e.opens_at_utc), 0), e.interval_seconds), 0))
-          - (coalesce(b.cumulative_seconds_before, 0) + coalesce(least(greatest(epoch(s.{{ start_col }}) - epoch(b.opens_at_utc), 0), b.interval_seconds), 0))
-                as business_seconds
-        from {{ relation }} as s
-        asof left join {{ ref('int_business_hours__intervals') }} as b on s.{{ start_col }} >= b.opens_at_utc
-        asof left join {{ ref('int_business_hours__intervals') }} as e on s.{{ end_col }} >= e.opens_at_utc
-        where s.{{ end_col }} > s.{{ start_col }}
-    )
+{% macro business_clock_join(instant, alias) -%}
+    left join {{ ref('int_business_hours__utc_days') }} as {{ alias }}
+        on {{ alias }}.day_number = least(
+            greatest(floor(epoch({{ instant }}) / 86400)::bigint, (select min(day_number) from {{ ref('int_business_hours__utc_days') }})),
+            (select max(day_number) from {{ ref('int_business_hours__utc_days') }})
+        )
+{%- endmacro %}
+
+{#- Business seconds before `instant`, from its day row `alias` (see business_clock_join). -#}
+{% macro business_seconds_before(instant, alias) -%}
+    ({{ alias }}.seconds_before + coalesce(list_sum(list_transform({{ alias }}.intervals,
+        i -> least(greatest(epoch({{ instant }}) - i.opens_epoch, 0), i.seconds))), 0))
+{%- endmacro %}
+
+{% macro business_seconds_between(start, end, start_alias, end_alias) -%}
+    case
+        when {{ end }} is null then null
+        when {{ end }} > {{ start }}
+            then coalesce({{ business_seconds_before(end, end_alias) }} - {{ business_seconds_before(start, start_alias) }}, 0)
+        else 0
+    end
 {%- endmacro %}
 
 {#- Median / p90 helpers so every mart computes the same statistic the same way. -#}

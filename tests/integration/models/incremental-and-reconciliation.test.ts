@@ -30,7 +30,7 @@ async function tableHashes(warehouse: string): Promise<Record<string, string>> {
     const byTable = new Map<string, string[]>();
     for (const { t, c, ty } of cols) {
       // floating-point aggregates may differ in the last bits with summation order: compare rounded
-      const expr = /DOUBLE|FLOAT|DECIMAL/.test(ty) ? `round("${c}", 6)` : `"${c}"`;
+      const expr = /^(DOUBLE|FLOAT|DECIMAL)/.test(ty) ? `round("${c}", 6)` : `"${c}"`;
       byTable.set(t, [...(byTable.get(t) ?? []), expr]);
     }
     const out: Record<string, string> = {};

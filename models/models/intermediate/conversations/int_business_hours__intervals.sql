@@ -1,6 +1,6 @@
 -- Business-hours intervals in UTC, one row per local date x opening interval (seed
 -- business_hours, local wall-clock times in SCRM_TIMEZONE), over the span of the messages plus a
--- week either side. Input of the business_seconds_by_key macro (FRT, reply and resolution time in
+-- week either side. Input of the business clock int_business_hours__utc_days (FRT, reply and resolution time in
 -- business hours, R22, R28; Chatwoot's value_in_business_hours).
 
 with

@@ -93,7 +93,7 @@ bot_replies as (
 
 ),
 
-exchanges as materialized (
+exchanges as (
 
     select
         w.conversation_id || ':' || w.humans_before as exchange_id,
@@ -118,12 +118,6 @@ exchanges as materialized (
         on b.conversation_id = w.conversation_id
         and b.humans_before = w.humans_before
 
-),
-
-business as (
-
-    select * from {{ business_seconds_by_key('exchanges', 'exchange_id', 'waiting_since', 'replied_at') }}
-
 )
 
 select
@@ -142,8 +136,9 @@ select
     e.agent_id,
     e.replied_at is not null as is_replied,
     e.reply_seconds,
-    case when e.replied_at is not null then coalesce(b.business_seconds, 0) end as reply_seconds_business,
+    {{ business_seconds_between('e.waiting_since', 'e.replied_at', 'waiting_day', 'replied_day') }} as reply_seconds_business,
     e.last_loaded_at,
     {{ build_stamp() }} as built_at
 from exchanges as e
-left join business as b on b.exchange_id = e.exchange_id
+{{ business_clock_join('e.waiting_since', 'waiting_day') }}
+{{ business_clock_join('e.replied_at', 'replied_day') }}

@@ -113,7 +113,7 @@ conversation_topics as (
 
 ),
 
-rolled as materialized (
+rolled as (
 
     select
         conversation_id,
@@ -136,14 +136,6 @@ rolled as materialized (
         max(last_loaded_at) as last_loaded_at,
     from messages
     group by conversation_id
-
-),
-
-next_orders as (
-
-    select r.conversation_id, o.ordered_at_utc as next_order_at, o.order_key as next_order_key
-    from rolled as r
-    asof left join orders as o on o.customer_key = r.customer_key and o.ordered_at_utc >= r.started_at
 
 ),
 
@@ -181,25 +173,13 @@ timed as (
 
 ),
 
-with_resolution as materialized (
+with_resolution as (
 
     select
         *,
         case when status = 'resolved' then last_business_reply_at end as resolved_at,
         case when status = 'resolved' then case when human_messages > 0 then 'human' else 'bot' end end as resolved_by
     from timed
-
-),
-
-frt_business as (
-
-    select * from {{ business_seconds_by_key('with_resolution', 'conversation_id', 'started_at', 'first_human_reply_at') }}
-
-),
-
-resolution_business as (
-
-    select * from {{ business_seconds_by_key('with_resolution', 'conversation_id', 'started_at', 'resolved_at') }}
 
 )
 
@@ -227,7 +207,7 @@ select
     coalesce(c.agent_ids, []::varchar[]) as agent_ids,
     c.first_human_reply_at as first_human_reply_at_utc,
     c.first_response_seconds,
-    case when c.first_human_reply_at is not null then coalesce(f.business_seconds, 0) end as first_response_seconds_business,
+    {{ business_seconds_between('c.started_at', 'c.first_human_reply_at', 'started_day', 'reply_day') }} as first_response_seconds_business,
     c.first_bot_response_seconds,
     coalesce(e.exchanges, 0) as exchanges,
     coalesce(e.replied_exchanges, 0) as replied_exchanges,
@@ -235,7 +215,7 @@ select
     e.median_reply_seconds,
     e.avg_reply_seconds_business,
     epoch(c.resolved_at) - epoch(c.started_at) as resolution_seconds,
-    case when c.resolved_at is not null then coalesce(rb.business_seconds, 0) end as resolution_seconds_business,
+    {{ business_seconds_between('c.started_at', 'c.resolved_at', 'started_day', 'resolved_day') }} as resolution_seconds_business,
     c.last_customer_message_at is not null and (c.last_business_reply_at is null or c.last_business_reply_at < c.last_customer_message_at) as has_unanswered_tail,
     c.csat_survey_sent,
     coalesce(t.topics, []::varchar[]) as topics,
@@ -243,15 +223,18 @@ select
     list_contains(coalesce(t.topics, []::varchar[]), 'complaint') as has_complaint,
     list_contains(coalesce(t.topics, []::varchar[]), 'discount') as has_discount_question,
     list_contains(coalesce(t.topics, []::varchar[]), 'agent_request') as has_agent_request,
-    n.next_order_key,
-    n.next_order_at as next_order_at_utc,
-    coalesce(n.next_order_at < c.started_at + interval 7 day, false) as converted_within_7d,
+    n.order_key as next_order_key,
+    n.ordered_at_utc as next_order_at_utc,
+    coalesce(n.ordered_at_utc < c.started_at + interval 7 day, false) as converted_within_7d,
     c.last_loaded_at,
     {{ build_stamp() }} as built_at
 from with_resolution as c
-left join frt_business as f on f.conversation_id = c.conversation_id
-left join resolution_business as rb on rb.conversation_id = c.conversation_id
+-- per-row lookups instead of keyed subqueries joined back: each join back by conversation_id
+-- cost as much as the lookup itself at 10M messages
+asof left join orders as n on n.customer_key = c.customer_key and n.ordered_at_utc >= c.started_at
+{{ business_clock_join('c.started_at', 'started_day') }}
+{{ business_clock_join('c.first_human_reply_at', 'reply_day') }}
+{{ business_clock_join('c.resolved_at', 'resolved_day') }}
 left join exchanges as e on e.conversation_id = c.conversation_id
 left join conversation_topics as t on t.conversation_id = c.conversation_id
 left join merged as mg on mg.customer_key = c.customer_key
-left join next_orders as n on n.conversation_id = c.conversation_id
