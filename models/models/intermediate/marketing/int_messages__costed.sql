@@ -16,7 +16,7 @@
 --     click-to-WhatsApp entry (an inbound message with a referral) - the free entry point;
 --   * messages never delivered (per-message pricing charges on delivery).
 -- Rate: message_rate_card for the recipient's market (from the E.164 number) and category, the
--- latest valid_from on or before the local send date.
+-- latest valid_from on or before the local send date (macro valid_on_each_day).
 -- Incremental (delete+insert by message_id): a message's cost depends only on itself and its
 -- customer's inbound messages in the 72 h before it. Recomputed: outbound messages loaded or
 -- changed since the last run, and each customer's outbound messages sent at or after their
@@ -70,39 +70,31 @@ inbound as materialized (
 
 ),
 
-last_inbound as (
+last_send_date as (
 
-    select o.message_id, i.sent_at_utc as last_inbound_at
-    from outbound as o
-    asof left join inbound as i
-        on i.customer_key = o.customer_key and o.sent_at_utc >= i.sent_at_utc
-
-),
-
-last_entry as (
-
-    select o.message_id, i.sent_at_utc as last_entry_at
-    from outbound as o
-    asof left join (select * from inbound where is_entry_point) as i
-        on i.customer_key = o.customer_key and o.sent_at_utc >= i.sent_at_utc
+    select max(sent_date_local) as last_date from outbound
 
 ),
 
 rates as (
 
-    select * from {{ ref('message_rate_card') }}
+    {{ valid_on_each_day(ref('message_rate_card'), ['market_country', 'pricing_category'], '(select last_date from last_send_date)') }}
 
 ),
 
 classified as (
 
+    -- each send's latest inbound message and latest entry point at or before it: row-preserving
+    -- ASOF joins in one chain (lookups joined back by message_id cost as much again at 10M)
     select
         o.*,
-        coalesce(li.last_inbound_at > o.sent_at_utc - interval 24 hour, false) as in_service_window,
-        coalesce(le.last_entry_at > o.sent_at_utc - interval 72 hour, false) as in_free_entry_window
+        coalesce(li.sent_at_utc > o.sent_at_utc - interval 24 hour, false) as in_service_window,
+        coalesce(le.sent_at_utc > o.sent_at_utc - interval 72 hour, false) as in_free_entry_window
     from outbound as o
-    left join last_inbound as li on li.message_id = o.message_id
-    left join last_entry as le on le.message_id = o.message_id
+    asof left join inbound as li
+        on li.customer_key = o.customer_key and o.sent_at_utc >= li.sent_at_utc
+    asof left join (select * from inbound where is_entry_point) as le
+        on le.customer_key = o.customer_key and o.sent_at_utc >= le.sent_at_utc
 
 ),
 
@@ -123,16 +115,16 @@ priced as (
             else 'regular'
         end as billing
     from classified as c
-    asof left join rates as r
+    left join rates as r
         on r.market_country = c.market_country
         and r.pricing_category = c.category
-        and c.sent_date_local >= r.valid_from
+        and r.valid_date = c.sent_date_local
 
 ),
 
 fx as (
 
-    select * from {{ ref('fx_rates') }} where currency = '{{ var("business_currency") }}'
+    {{ valid_on_each_day("(select * from " ~ ref('fx_rates') ~ " where currency = '" ~ var('business_currency') ~ "')", [], '(select last_date from last_send_date)') }}
 
 )
 
@@ -155,4 +147,4 @@ select
     p.last_loaded_at,
     {{ build_stamp() }} as built_at
 from priced as p
-asof left join fx as bfx on p.sent_date_local >= bfx.valid_from
+left join fx as bfx on bfx.valid_date = p.sent_date_local

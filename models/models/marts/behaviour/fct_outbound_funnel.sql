@@ -56,15 +56,6 @@ inbound as (
 
 ),
 
-next_inbound as (
-
-    select o.message_id, i.sent_at_utc as next_inbound_at, i.message_id as next_inbound_message_id
-    from outbound as o
-    asof left join inbound as i
-        on i.customer_key = o.customer_key and i.sent_at_utc > o.sent_at_utc
-
-),
-
 errors as (
 
     select * from {{ ref('meta_error_codes') }}
@@ -101,10 +92,10 @@ select
     coalesce(o.is_read, false) as is_read,
     o.status = 'failed' as is_failed,
     o.status = 'unknown' as is_status_pending,
-    n.next_inbound_at is not null and n.next_inbound_at <= o.sent_at_utc + interval {{ var('reply_window_hours') }} hour as is_replied,
-    case when n.next_inbound_at <= o.sent_at_utc + interval {{ var('reply_window_hours') }} hour then n.next_inbound_message_id end as reply_message_id,
-    case when n.next_inbound_at <= o.sent_at_utc + interval {{ var('reply_window_hours') }} hour
-         then epoch(n.next_inbound_at) - epoch(o.sent_at_utc) end as reply_after_seconds,
+    n.sent_at_utc is not null and n.sent_at_utc <= o.sent_at_utc + interval {{ var('reply_window_hours') }} hour as is_replied,
+    case when n.sent_at_utc <= o.sent_at_utc + interval {{ var('reply_window_hours') }} hour then n.message_id end as reply_message_id,
+    case when n.sent_at_utc <= o.sent_at_utc + interval {{ var('reply_window_hours') }} hour
+         then epoch(n.sent_at_utc) - epoch(o.sent_at_utc) end as reply_after_seconds,
     o.delivered_at,
     o.read_at,
     epoch(o.read_at) - epoch(o.sent_at_utc) as read_after_seconds,
@@ -119,6 +110,7 @@ select
     o.last_loaded_at,
     {{ build_stamp() }} as built_at
 from outbound as o
-left join next_inbound as n on n.message_id = o.message_id
+-- the first inbound message after each send: a row-preserving ASOF join, not a lookup joined back
+asof left join inbound as n on n.customer_key = o.customer_key and n.sent_at_utc > o.sent_at_utc
 left join errors as e on e.error_code = o.error_code
 left join costs as c on c.message_id = o.message_id
