@@ -115,9 +115,11 @@ classified as (
         m.direction = 'outbound' and coalesce(list_contains({{ varchar_list(var('csat_automation_ids')) }}, m.automation_id), false) as is_csat_survey,
         m.direction = 'inbound' and a.message_id is not null as is_csat_answer,
         m.direction = 'inbound' and a.message_id is null and coalesce(m.message_type, '') not in ('reaction', 'system', 'unsupported') as needs_reply,
-        lag(m.sent_at_utc) over (partition by m.customer_key order by m.sent_at_utc, m.message_id) as previous_at
+        lag(m.sent_at_utc) over customer_order as previous_at,
+        row_number() over customer_order as customer_message_no
     from messages as m
     left join csat_answers as a on a.message_id = m.message_id
+    window customer_order as (partition by m.customer_key order by m.sent_at_utc, m.message_id)
 
 ),
 
@@ -128,37 +130,30 @@ sessions as (
         -- (timestamptz + interval, not timestamptz - timestamptz: the difference goes through ICU's
         -- calendar, ~1.7 us a row, a third of this model's CPU at 10M messages)
         sum(case when previous_at is null or sent_at_utc > previous_at + interval {{ var('conversation_idle_hours') }} hour then 1 else 0 end)
-            over (partition by customer_key order by sent_at_utc, message_id rows unbounded preceding) as session_no
+            over running as session_no,
+        -- the customer_message_no of the first message at this instant (several can share one)
+        max(case when previous_at is distinct from sent_at_utc then customer_message_no end) over running as instant_first_no
     from classified
+    window running as (partition by customer_key order by sent_at_utc, message_id rows unbounded preceding)
 
 ),
 
 opened as (
 
+    -- one pass per session: its start, and its first inbound message as (instant, first number at
+    -- that instant, smallest id at that instant); the conversation is every message from that
+    -- instant on, so a message's number in it is its distance from that first number
     select
         *,
-        min(sent_at_utc) over (partition by customer_key, session_no) as session_started_at,
-        min(case when direction = 'inbound' then sent_at_utc end)
-            over (partition by customer_key, session_no) as first_inbound_at
+        min(sent_at_utc) over sess as session_started_at,
+        min(case when direction = 'inbound' then {'at': sent_at_utc, 'no': instant_first_no, 'id': message_id} end) over sess as opening
     from sessions
-
-),
-
-in_conversation as (
-
-    select
-        *,
-        -- the opening inbound message id (the window's first() may meet nulls first)
-        min(case when direction = 'inbound' and sent_at_utc = first_inbound_at then message_id end)
-            over (partition by customer_key, session_no) as opening_message_id
-    from opened
-    where first_inbound_at is not null
-      and sent_at_utc >= first_inbound_at
+    window sess as (partition by customer_key, session_no)
 
 )
 
 select
-    md5(opening_message_id) as conversation_id,
+    md5(opening.id) as conversation_id,
     customer_key,
     message_id,
     direction,
@@ -174,7 +169,9 @@ select
     sent_at_utc,
     sent_date_local,
     session_started_at,
-    row_number() over (partition by customer_key, session_no order by sent_at_utc, message_id) as message_no,
+    customer_message_no - opening.no + 1 as message_no,
     last_loaded_at,
     {{ build_stamp() }} as built_at
-from in_conversation
+from opened
+where opening is not null
+  and sent_at_utc >= opening.at
