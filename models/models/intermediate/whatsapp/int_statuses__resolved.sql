@@ -59,46 +59,25 @@ ranked_events as (
 
 ),
 
-per_status as (
+resolved as (
 
-    -- step 1: dedup by (message_id, status), keeping each state's first timestamp
-    select
-        message_id,
-        status,
-        any_value(status_rank) as status_rank,
-        min(status_at) as first_status_at,
-        count(*) as events
-    from ranked_events
-    group by message_id, status
-
-),
-
-states as (
-
+    -- one pass per message id: step 1's dedup by (message_id, status) only shows in the counts
+    -- (each state's first timestamp is the min over its copies anyway); the objects that only some
+    -- statuses carry come each from the first event that has it
     select
         message_id,
         max(status_rank) as furthest_rank,
-        min(first_status_at) filter (where status = 'sent') as sent_at,
-        min(first_status_at) filter (where status = 'delivered') as delivered_at,
-        min(first_status_at) filter (where status = 'read') as read_at,
-        min(first_status_at) filter (where status = 'played') as played_at,
-        min(first_status_at) filter (where status = 'failed') as failed_at,
-        min(first_status_at) as first_status_at,
+        min(status_at) filter (where status = 'sent') as sent_at,
+        min(status_at) filter (where status = 'delivered') as delivered_at,
+        min(status_at) filter (where status = 'read') as read_at,
+        min(status_at) filter (where status = 'played') as played_at,
+        min(status_at) filter (where status = 'failed') as failed_at,
+        min(status_at) as first_status_at,
         bool_or(status = 'failed') as has_failed_event,
-        list_sort(list(status) filter (where status_rank is null and status <> 'failed')) as other_statuses,
-        sum(events)::integer as status_events,
-        count(*)::integer as distinct_statuses,
-        (sum(events) - count(*))::integer as duplicate_status_events
-    from per_status
-    group by message_id
-
-),
-
-attributes as (
-
-    -- the objects that only some statuses carry, each from the first event that has it
-    select
-        message_id,
+        list_sort(list(distinct status) filter (where status_rank is null and status <> 'failed')) as other_statuses,
+        count(*)::integer as status_events,
+        count(distinct status)::integer as distinct_statuses,
+        (count(*) - count(distinct status))::integer as duplicate_status_events,
         max(loaded_at) as last_loaded_at,
         arg_min({'code': first_error_code, 'errors': errors}, failed_first) filter (where errors_count > 0) as err,
         arg_min({'category': pricing_category, 'type': pricing_type, 'model': pricing_model, 'billable': pricing_billable}, by_rank)
@@ -110,28 +89,6 @@ attributes as (
         arg_min(biz_opaque_callback_data, by_rank) filter (where biz_opaque_callback_data is not null) as biz_opaque_callback_data
     from ranked_events
     group by message_id
-
-),
-
-resolved as (
-
-    select
-        s.*,
-        a.last_loaded_at,
-        a.err.code as error_code,
-        a.err.errors as errors,
-        a.pricing.category as pricing_category,
-        a.pricing.type as pricing_type,
-        a.pricing.model as pricing_model,
-        a.pricing.billable as pricing_billable,
-        a.conversation.id as conversation_id,
-        a.conversation.category as conversation_category,
-        a.recipient.wa_id as recipient_wa_id,
-        a.recipient.user_id as recipient_user_id,
-        a.recipient.type as recipient_type,
-        a.biz_opaque_callback_data
-    from states as s
-    inner join attributes as a using (message_id)
 
 )
 
@@ -156,17 +113,17 @@ select
     has_failed_event,
     coalesce((sent_at > coalesce(delivered_at, read_at, played_at)) or (delivered_at > read_at), false) as has_inverted_timestamps,
     other_statuses,
-    error_code,
-    errors,
-    pricing_category,
-    pricing_type,
-    pricing_model,
-    pricing_billable,
-    conversation_id,
-    conversation_category,
-    recipient_wa_id,
-    recipient_user_id,
-    recipient_type,
+    err.code as error_code,
+    err.errors as errors,
+    pricing.category as pricing_category,
+    pricing.type as pricing_type,
+    pricing.model as pricing_model,
+    pricing.billable as pricing_billable,
+    conversation.id as conversation_id,
+    conversation.category as conversation_category,
+    recipient.wa_id as recipient_wa_id,
+    recipient.user_id as recipient_user_id,
+    recipient.type as recipient_type,
     biz_opaque_callback_data,
     status_events,
     distinct_statuses,
