@@ -162,16 +162,16 @@ daily as (
 
 evaluated as (
 
+    -- one sort for all three windows: they share the order key, an integer day number (a RANGE
+    -- in days over a DATE orders by the date cast to a timestamp, a second sort)
     select
         customer_key,
         day,
-        max(case when has_inbound then day end)
-            over (partition by customer_key order by day rows between unbounded preceding and current row) as last_inbound_day,
-        sum(questions)
-            over (partition by customer_key order by day range between interval ({{ var('high_interest_days') }} - 1) day preceding and current row) as questions_7d,
-        sum(conversations)
-            over (partition by customer_key order by day range between interval ({{ var('potential_days') }} - 1) day preceding and current row) as conversations_30d
+        max(case when has_inbound then day end) over (by_day rows between unbounded preceding and current row) as last_inbound_day,
+        sum(questions) over (by_day range between {{ var('high_interest_days') }} - 1 preceding and current row) as questions_7d,
+        sum(conversations) over (by_day range between {{ var('potential_days') }} - 1 preceding and current row) as conversations_30d
     from daily
+    window by_day as (partition by customer_key order by day - date '1970-01-01')
 
 ),
 
