@@ -16,9 +16,10 @@ import { differingTables, tableHashes } from "./table-hashes.ts";
  *   B  seen once next to phone W1: their phone-less messages are keyed +W1, among W1's own
  *      messages (B's inbound message answers W1's templates, opens W1's service window).
  * A second load links A's user id to phone WA (a status webhook), and shows B next to a newer
- * phone W2 (an inbound message): a full refresh re-keys A's old messages to +WA (merged with WA's
- * own conversation) and B's to +W2 (leaving W1 with an unanswered template). The incremental
- * build must give every mart and intermediate table the same content.
+ * phone W2 (an inbound message): a full refresh re-keys A's old messages to +WA (A's first
+ * conversation joins the one WA opened an hour earlier, and is gone with its exchange) and B's to
+ * +W2 (leaving W1 with an unanswered template, a costlier one, fewer conversations). The
+ * incremental build must give every mart and intermediate table the same content.
  */
 const TZ = "Asia/Hong_Kong";
 const A = "HK.1000000000000000001";
@@ -139,11 +140,11 @@ const delivered = (id: string, at: string, to: { waId?: string; userId?: string 
 
 /** The first load: A and B as their user ids alone, next to WA's and W1's own messages. */
 const FIRST_WEBHOOKS: Array<{ inbound: Inbound } | { status: Status }> = [
+  { inbound: { id: "wamid.IDWA-IN1", at: "2026-09-24T01:00:00Z", waId: WA, text: "hello, I want to order" } },
   {
     inbound: { id: "wamid.IDA-IN1", at: "2026-09-24T02:00:00Z", userId: A, text: "what is the price of the red bag?" },
   },
   ...delivered("wamid.IDA-OUT1", "2026-09-24T02:10:00Z", { userId: A }),
-  { inbound: { id: "wamid.IDWA-IN1", at: "2026-09-24T05:00:00Z", waId: WA, text: "hello, I want to order" } },
   { inbound: { id: "wamid.IDA-IN2", at: "2026-09-26T08:00:00Z", userId: A, text: "is there a discount?" } },
   { inbound: { id: "wamid.IDB-IN0", at: "2026-09-23T01:00:00Z", waId: W1, userId: B, text: "hi" } },
   ...delivered("wamid.IDW1-T1", "2026-09-25T00:00:00Z", { waId: W1 }),
@@ -154,8 +155,8 @@ const FIRST_WEBHOOKS: Array<{ inbound: Inbound } | { status: Status }> = [
 ];
 
 const FIRST_OUTBOUND: Outbound[] = [
+  { id: "wamid.IDWA-OUT1", at: "2026-09-24T01:30:00Z", waId: WA, sender: "agent", text: "Sure, which one?" },
   { id: "wamid.IDA-OUT1", at: "2026-09-24T02:10:00Z", userId: A, sender: "agent", text: "It is 300 HKD" },
-  { id: "wamid.IDWA-OUT1", at: "2026-09-24T05:30:00Z", waId: WA, sender: "agent", text: "Sure, which one?" },
   { id: "wamid.IDA-T1", at: "2026-09-25T03:00:00Z", userId: A, sender: "automation", template: "order_update" },
   { id: "wamid.IDA-T2", at: "2026-09-25T05:00:00Z", userId: A, sender: "automation", template: "order_update" },
   { id: "wamid.IDW1-T1", at: "2026-09-25T00:00:00Z", waId: W1, sender: "automation", template: "order_update" },
