@@ -4,10 +4,10 @@
     there (a conversation may lose its only inbound message and vanish) even when the model emits no
     row for them. Evaluated before the table changes, so the watermark is the last run's. -#}
 {% macro conversation_message_cutoffs() -%}
-    select t.customer_key, min(t.session_started_at) as tail_from
-    from {{ this }} as t
-    inner join {{ ref('fct_messages') }} as f on f.message_id = t.message_id
-    where f.built_at > {{ build_watermark() }}
+    select customer_key, min(session_started_at) as tail_from
+    from {{ this }}
+    -- a semi join builds its hash table on the messages written since, not on every stored row
+    where message_id in (select message_id from {{ ref('fct_messages') }} where built_at > {{ build_watermark() }})
     group by all
 {%- endmacro %}
 
@@ -17,10 +17,14 @@
     (`start_column`). Every later row of that customer is emitted again: int_conversations__messages
     rewrote the customer's sessions from before that message. -#}
 {% macro moved_rows_cutoffs(message_column, start_column) -%}
+    with written as materialized (
+        select message_id, customer_key from {{ ref('int_conversations__messages') }} where built_at > {{ build_watermark() }}
+    )
     select t.customer_key, min(t.{{ start_column }}) as tail_from
     from {{ this }} as t
-    inner join {{ ref('int_conversations__messages') }} as m on m.message_id = t.{{ message_column }}
-    where m.built_at > {{ build_watermark() }} and m.customer_key <> t.customer_key
+    inner join written as w on w.message_id = t.{{ message_column }}
+    -- the semi join first: a plain join built its hash table on every stored row (0.5 s at 1M messages)
+    where t.{{ message_column }} in (select message_id from written) and w.customer_key <> t.customer_key
     group by all
 {%- endmacro %}
 
