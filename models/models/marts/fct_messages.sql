@@ -20,22 +20,47 @@
 -- Incremental: rows for every message id touched by data loaded after the last run are
 -- recomputed from all of that id's rows in the sources (a late `read` updates an old message), so
 -- an incremental run gives what a full refresh gives. Every source is cut to the touched ids
--- first: a message's row depends only on its own id's rows (and its identity).
+-- first: a message's row depends only on its own id's rows and its identity. The identity of a
+-- message known by a user id alone (no wa_id) is the identity map's key for that user id, which
+-- new data can change (the user id seen next to a first or a newer wa_id): stored messages whose
+-- user id appears in the new data and now resolves to another key are touched too.
 
 with
 
 {% if is_incremental() %}
+{% set watermark %}(select coalesce(max(last_loaded_at), '-infinity'::timestamptz) from {{ this }}){% endset %}
+loaded as materialized (
+
+    -- message ids and user ids with anything loaded since the last run
+    select message_id, user_id from {{ ref('stg_whatsapp__messages') }} where loaded_at > {{ watermark }}
+    union all
+    select message_id, recipient_user_id from {{ ref('stg_whatsapp__statuses') }} where loaded_at > {{ watermark }}
+    union all
+    select message_id, to_user_id from {{ ref('stg_whatsapp__message_echoes') }} where loaded_at > {{ watermark }}
+    union all
+    select message_id, recipient_user_id from {{ ref('stg_outbound__messages') }} where loaded_at > {{ watermark }}
+
+),
+
+rekeyed as (
+
+    -- only a user id seen in the new data can resolve differently than when its messages were
+    -- written, so only its stored messages are compared with the identity map
+    select f.message_id
+    from {{ this }} as f
+    inner join {{ ref('int_customers__identity') }} as i
+        on i.identity_source = 'bsuid' and i.identity_id = f.user_id
+    where f.wa_id is null
+      and f.user_id in (select user_id from loaded)
+      and (f.customer_key is distinct from i.customer_key or f.customer_key_type is distinct from i.customer_key_type)
+
+),
+
 touched as materialized (
 
-    -- message ids with anything loaded since the last run
-    {% set watermark %}(select coalesce(max(last_loaded_at), '-infinity'::timestamptz) from {{ this }}){% endset %}
-    select message_id from {{ ref('stg_whatsapp__messages') }} where loaded_at > {{ watermark }}
+    select message_id from loaded
     union
-    select message_id from {{ ref('stg_whatsapp__statuses') }} where loaded_at > {{ watermark }}
-    union
-    select message_id from {{ ref('stg_whatsapp__message_echoes') }} where loaded_at > {{ watermark }}
-    union
-    select message_id from {{ ref('stg_outbound__messages') }} where loaded_at > {{ watermark }}
+    select message_id from rekeyed
 
 ),
 {% endif %}

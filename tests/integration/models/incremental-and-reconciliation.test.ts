@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from "../../../core/project.ts";
 import { withWarehouse } from "../../../core/warehouse.ts";
 import { describeDbtFailure, runDbt } from "../../../scheduler/dbt.ts";
 import { tempHome } from "../../helpers/temp-home.ts";
+import { differingTables, tableHashes } from "./table-hashes.ts";
 
 /**
  * Two proofs the issue asks for, on one small seeded demo:
@@ -18,31 +19,6 @@ import { tempHome } from "../../helpers/temp-home.ts";
 const TZ = "Asia/Hong_Kong";
 const scrm = (home: string, ...args: string[]) =>
   execa("node", [join(PROJECT_ROOT, "bin/scrm.js"), "--home", home, ...args], { env: { SCRM_TIMEZONE: TZ } });
-
-async function tableHashes(warehouse: string): Promise<Record<string, string>> {
-  return withWarehouse(warehouse, { readOnly: true }, async (wh) => {
-    const cols = await wh.rows<{ t: string; c: string; ty: string }>(
-      `select table_schema || '.' || table_name as t, column_name as c, data_type as ty
-       from information_schema.columns where table_schema in ('marts', 'intermediate')
-         and column_name <> 'built_at' -- when dbt wrote the row: differs by design
-       order by table_schema, table_name, ordinal_position`,
-    );
-    const byTable = new Map<string, string[]>();
-    for (const { t, c, ty } of cols) {
-      // floating-point aggregates may differ in the last bits with summation order: compare rounded
-      const expr = /^(DOUBLE|FLOAT|DECIMAL)/.test(ty) ? `round("${c}", 6)` : `"${c}"`;
-      byTable.set(t, [...(byTable.get(t) ?? []), expr]);
-    }
-    const out: Record<string, string> = {};
-    for (const [t, exprs] of byTable) {
-      const v = await wh.scalar(
-        `select count(*)::varchar || ':' || coalesce(sum(hash(${exprs.join(", ")}) % 1000000007)::varchar, '0') from ${t}`,
-      );
-      out[t] = String(v);
-    }
-    return out;
-  });
-}
 
 describe("dbt models: incremental equals full refresh, and raw reconciles to the marts", () => {
   const { home, cleanup } = tempHome("scrm-models-");
@@ -106,8 +82,7 @@ describe("dbt models: incremental equals full refresh, and raw reconciles to the
     expect(Object.keys(incremental).length).toBeGreaterThan(20);
     expect(Object.keys(incremental).sort()).toEqual(Object.keys(full).sort());
     // name the tables that differ, with their "rows:hash" both ways
-    const differing = Object.keys(full).filter((t) => incremental[t] !== full[t]);
-    expect(differing.map((t) => `${t} incremental ${incremental[t]} full ${full[t]}`)).toEqual([]);
+    expect(differingTables(incremental, full)).toEqual([]);
   });
 
   it("accounts for every landed inbound message, duplicates counted", async () => {

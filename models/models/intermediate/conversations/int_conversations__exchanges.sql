@@ -5,6 +5,7 @@
         unique_key='exchange_id',
         tail_key='customer_key',
         tail_column='waiting_since',
+        tail_cutoffs='exchange_cutoffs',
     )
 }}
 
@@ -14,9 +15,11 @@
 -- staff in the Business app). Bot and automation messages do not end it: they are excluded from
 -- response times (R22; respond.io and Trengo exclude workflow/bot replies too). An exchange with
 -- no human reply in the conversation is unanswered (replied_at null).
--- Incremental (replace_tail): per customer with conversation messages loaded or changed since the
--- last run, the exchanges from the first such message's session onwards are recomputed (an exchange
--- never spans conversations, hence sessions or customers).
+-- Incremental (replace_tail): per customer with conversation messages written since the last run,
+-- the exchanges from the first such message's session onwards are recomputed (an exchange never
+-- spans conversations, hence sessions or customers). An exchange whose first customer message was
+-- re-keyed to another customer is replaced with its old customer's later exchanges (macro
+-- exchange_cutoffs), even when nothing is emitted for that customer.
 
 with
 
@@ -25,7 +28,7 @@ recompute_from as materialized (
 
     select customer_key, min(session_started_at) as recompute_from
     from {{ ref('int_conversations__messages') }}
-    where last_loaded_at > {{ load_watermark() }}
+    where built_at > {{ build_watermark() }}
     group by all
 
 ),

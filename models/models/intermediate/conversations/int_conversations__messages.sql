@@ -5,6 +5,7 @@
         unique_key='message_id',
         tail_key='customer_key',
         tail_column='session_started_at',
+        tail_cutoffs='conversation_message_cutoffs',
     )
 }}
 
@@ -18,26 +19,26 @@
 -- Roles: customer (inbound), human (agent, business_app: staff in the Business app), bot (bot,
 -- automation: excluded from response times, R22), unknown (seen only in statuses).
 -- needs_reply: an inbound message that makes the customer wait (not a reaction, not a CSAT answer).
--- Incremental (replace_tail): a message loaded or changed since the last run can only change the
--- session it falls in and the sessions after it (a late message may join two sessions). Per
--- touched customer, everything from the start of that session is recomputed and replaced; the
--- start is found in the 30 days before the touched message (no session break there: the
--- customer's whole history). Sessions never span customers, so this equals a full refresh.
+-- Incremental (replace_tail): a message fct_messages wrote since the last run (loaded, changed, or
+-- re-keyed to another customer) can only change the session it falls in and the sessions after it
+-- (a late message may join two sessions), for its customer and for the customer it had before
+-- (macro conversation_message_cutoffs: that customer's tail is replaced even when nothing is
+-- emitted for them). Per touched customer, everything from the start of that session is recomputed
+-- and replaced; the start is found in the 30 days before the touched message (no session break
+-- there: the customer's whole history). Sessions never span customers, so this equals a full refresh.
 
 with
 
 {% if is_incremental() %}
 touched as (
 
-    -- messages loaded or changed since the last run, under their new and their stored customer
+    -- messages written since the last run under their customer, and their stored sessions under
+    -- the customer they had
     select customer_key, sent_at_utc
     from {{ ref('fct_messages') }}
-    where last_loaded_at > {{ load_watermark() }} and customer_key is not null and sent_at_utc is not null
+    where built_at > {{ build_watermark() }} and customer_key is not null and sent_at_utc is not null
     union all
-    select t.customer_key, t.sent_at_utc
-    from {{ this }} as t
-    inner join {{ ref('fct_messages') }} as f on f.message_id = t.message_id
-    where f.last_loaded_at > {{ load_watermark() }}
+    select customer_key, tail_from from ({{ conversation_message_cutoffs() }})
 
 ),
 

@@ -2,8 +2,11 @@
 --   crm       one row per current CRM contact (deleted ones included, flagged): the E.164 phone
 --             (R2) when the phone normalises, else 'crm:<crm>:<record_id>' so no record is lost;
 --   wa_id     one row per WhatsApp id seen (inbound, statuses, outbound log, echoes): '+' || wa_id;
---   bsuid     one row per business-scoped user id (user_id) seen: the phone key when that user id
---             was ever seen next to a wa_id, else the user id itself (a user with no phone).
+--   bsuid     one row per business-scoped user id (user_id) seen: the phone key of the newest wa_id
+--             it was seen next to, else the user id itself (a user with no phone). New data can
+--             change it (a first or a newer wa_id); phone_keys lists every phone key it was seen
+--             with, what incremental models downstream of fct_messages look up to find the key a
+--             re-keyed message may have had before (macro messages_written_since).
 -- Several CRM records can share one key (R8 duplicate candidates are resolved later, keeping
 -- every conversation). Brazil's ninth digit is restored on both sides (canonical_e164 macro), so a
 -- WhatsApp id or CRM number without it meets the other form; other country quirks (MX 521,
@@ -22,7 +25,8 @@ crm as (
         phone_country,
         phone_failure_reason,
         is_deleted,
-        updated_at as last_seen_at
+        updated_at as last_seen_at,
+        null::varchar[] as phone_keys
     from {{ ref('int_crm__contacts_current') }}
 
 ),
@@ -53,7 +57,8 @@ wa_ids as (
         {{ phone_country_of_e164("wa_id") }} as phone_country,
         null::varchar as phone_failure_reason,
         false as is_deleted,
-        max(seen_at) as last_seen_at
+        max(seen_at) as last_seen_at,
+        null::varchar[] as phone_keys
     from wa_pairs
     where wa_id is not null
     group by wa_id
@@ -71,7 +76,8 @@ bsuids as (
         {{ phone_country_of_e164("first(wa_id order by seen_at desc nulls last) filter (where wa_id is not null)") }} as phone_country,
         null::varchar as phone_failure_reason,
         false as is_deleted,
-        max(seen_at) as last_seen_at
+        max(seen_at) as last_seen_at,
+        coalesce(list(distinct {{ canonical_e164("'+' || wa_id") }} order by {{ canonical_e164("'+' || wa_id") }}) filter (where wa_id is not null), []) as phone_keys
     from wa_pairs
     where user_id is not null
     group by user_id

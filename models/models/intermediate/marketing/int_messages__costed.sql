@@ -6,6 +6,8 @@
     )
 }}
 
+-- depends_on: {{ ref('int_customers__identity') }}
+
 -- R32: the Meta fee of every outbound message, in USD and in the business currency.
 -- Category: Meta's pricing_category from the status webhook when known, else the template
 -- category, else service. Free (cost 0):
@@ -18,9 +20,10 @@
 -- Rate: message_rate_card for the recipient's market (from the E.164 number) and category, the
 -- latest valid_from on or before the local send date (macro valid_on_each_day).
 -- Incremental (delete+insert by message_id): a message's cost depends only on itself and its
--- customer's inbound messages in the 72 h before it. Recomputed: outbound messages loaded or
--- changed since the last run, and each customer's outbound messages sent at or after their
--- earliest inbound message loaded since. After a rate card or fx change run
+-- customer's inbound messages in the 72 h before it. Recomputed: outbound messages fct_messages
+-- wrote since the last run (new, changed or re-keyed), and each customer's outbound messages sent
+-- at or after their earliest inbound message written since, for the customer it now has and any
+-- it may have had before (macro messages_written_since). After a rate card or fx change run
 -- `dbt build --full-refresh -s int_messages__costed+`.
 
 with
@@ -28,7 +31,7 @@ with
 {% if is_incremental() %}
 new_inbound as materialized (
 
-    {{ earliest_new_inbound(ref('fct_messages')) }}
+    {{ earliest_new_inbound() }}
 
 ),
 {% endif %}
@@ -52,7 +55,7 @@ outbound as (
     {% endif %}
     where m.direction = 'outbound' and m.sent_at_utc is not null
     {% if is_incremental() %}
-      and (m.last_loaded_at > {{ load_watermark() }} or m.sent_at_utc >= n.since)
+      and (m.built_at > {{ build_watermark() }} or m.sent_at_utc >= n.since)
     {% endif %}
 
 ),

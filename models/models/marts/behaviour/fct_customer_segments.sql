@@ -8,10 +8,12 @@
         on_schema_change='sync_all_columns',
         post_hook=[
             "{% if is_incremental() %}delete from {{ this }} where customer_key not in (select customer_key from {{ ref('fct_messages') }} where direction = 'inbound' and customer_key is not null){% endif %}",
-            "{{ record_load_watermark(ref('fct_messages')) }}",
+            "{{ record_build_watermark(ref('fct_messages')) }}",
         ],
     )
 }}
+
+-- depends_on: {{ ref('int_customers__identity') }}
 
 -- R16 customer tiers as of each day, stored as spells (one row per customer x segment x period;
 -- valid_to exclusive, null = still current). fct_customer_segments_daily expands them per day.
@@ -27,13 +29,15 @@
 -- days are evaluated: the model stays linear in activity, not in customers x days.
 -- Incremental (replace_tail): a customer's spells depend only on their own messages, keywords and
 -- conversations and on the newest data date, and a day's state only on the 61 days before it.
--- Per customer, the cutoff is the earliest of: the day of a message loaded or changed since the
--- last run (the newest fct_messages.last_loaded_at it saw, kept in the table comment), and a window
+-- Per customer, the cutoff is the earliest of: the day of a message fct_messages wrote since the
+-- last run (loaded, changed or re-keyed: for its customer and any it may have had before; the newest
+-- fct_messages.built_at this model saw is kept in the table comment), and a window
 -- (inbound day + 7, + 30, + 61) expiring after the last run's newest data date. Days from the
 -- cutoff are evaluated again from the activity of the 61 days before it: every candidate day from
 -- the cutoff on comes from an inbound day in those 61 days, so its last inbound day is among them.
 -- The spell in effect the day before the cutoff and every later spell are replaced. A customer
--- left without inbound messages (their messages moved to another key) is removed by the post-hook.
+-- left without inbound messages (their messages re-keyed to another customer) is removed by the
+-- post-hook.
 -- On most days a window expires for most customers: what is read per touched customer is bounded
 -- by those 61 days, never their whole history.
 
@@ -49,19 +53,13 @@ as_of as (
 ),
 
 {% if is_incremental() %}
-watermark as (
-
-    select {{ load_watermark() }} as watermark
-
-),
-
 previous as (
 
-    -- the last run's newest data date, or earlier (a message updated since no longer counts):
+    -- the last run's newest data date, or earlier (a message written since no longer counts):
     -- an earlier date only widens the expiry check below
     select coalesce(max(sent_date_local), '-infinity'::date) as as_of_date
     from {{ ref('fct_messages') }}
-    where last_loaded_at <= (select watermark from watermark)
+    where built_at <= {{ build_watermark() }}
 
 ),
 
@@ -70,8 +68,7 @@ cutoffs as materialized (
     select customer_key, min(cutoff) as cutoff
     from (
         select customer_key, sent_date_local as cutoff
-        from {{ ref('fct_messages') }}
-        where last_loaded_at > (select watermark from watermark) and customer_key is not null
+        from ({{ messages_written_since('m.sent_date_local') }})
         {%- for offset_days in [var('high_interest_days'), var('potential_days'), lookback_days] %}
         union all
         select customer_key, sent_date_local + {{ offset_days }}

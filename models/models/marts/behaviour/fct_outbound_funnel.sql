@@ -6,6 +6,8 @@
     )
 }}
 
+-- depends_on: {{ ref('int_customers__identity') }}
+
 -- One row per outbound message with its delivery funnel (R6, R21, R24, R28):
 -- sent -> delivered -> read -> replied within 72 h (var reply_window_hours; Interakt's "replied
 -- within 72 h"), failures with Meta's error code and label, and the message's Meta fee (R32).
@@ -14,16 +16,17 @@
 -- followed by another send before the reply still counts (each send is credited).
 -- Incremental (delete+insert by message_id): a message's funnel depends only on itself, its fee
 -- (int_messages__costed: sends after a new inbound message) and its customer's next inbound message
--- (a reply counts within 72 h). Recomputed: outbound messages loaded or changed since the last run,
--- and each customer's outbound messages sent at or after 72 h before their earliest inbound message
--- loaded since.
+-- (a reply counts within 72 h). Recomputed: outbound messages fct_messages wrote since the last run
+-- (new, changed or re-keyed), and each customer's outbound messages sent at or after 72 h before
+-- their earliest inbound message written since, for the customer it now has and any it may have had
+-- before (macro messages_written_since).
 
 with
 
 {% if is_incremental() %}
 new_inbound as materialized (
 
-    {{ earliest_new_inbound(ref('fct_messages')) }}
+    {{ earliest_new_inbound() }}
 
 ),
 {% endif %}
@@ -37,7 +40,7 @@ outbound as (
     {% endif %}
     where m.direction = 'outbound'
     {% if is_incremental() %}
-      and (m.last_loaded_at > {{ load_watermark() }}
+      and (m.built_at > {{ build_watermark() }}
            or m.sent_at_utc >= n.since - interval {{ var('reply_window_hours') }} hour)
     {% endif %}
 

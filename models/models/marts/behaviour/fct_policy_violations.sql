@@ -5,9 +5,11 @@
         tail_key='customer_key',
         tail_column='sent_at_utc',
         tail_cutoffs='policy_violation_cutoffs',
-        post_hook=["{{ record_load_watermark(ref('fct_messages')) }}"],
+        post_hook=["{{ record_build_watermark(ref('fct_messages')) }}"],
     )
 }}
+
+-- depends_on: {{ ref('int_customers__identity') }}
 
 -- R4 messaging-policy violations, one row per offending send (or per day / month for counted
 -- limits). Templates = outbound messages with a template name. kinds:
@@ -23,8 +25,8 @@
 --   automation_during_human_pause    a bot message within 12 h after a human agent's message to the
 --                                    same customer (CSAT surveys excluded).
 -- Incremental (replace_tail per customer): every rule judges a send by the messages before it, so a
--- message loaded since the last run changes only its customer's violations at or after its send
--- time. Those are recomputed from the messages of the 7 days before (the longest look-back, R4's
+-- message fct_messages wrote since the last run (loaded, changed or re-keyed) changes only the
+-- violations at or after its send time of its customer and of any customer it may have had before. Those are recomputed from the messages of the 7 days before (the longest look-back, R4's
 -- week) or the start of that local month (the monthly count), whichever is earlier. Daily-cap rows
 -- have no customer: they form the null-key partition and are recomputed from the earliest local day
 -- with a new template, across all customers.

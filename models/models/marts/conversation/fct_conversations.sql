@@ -5,6 +5,7 @@
         unique_key='conversation_id',
         tail_key='customer_key',
         tail_column='started_at_utc',
+        tail_cutoffs='conversation_cutoffs',
     )
 }}
 
@@ -24,10 +25,12 @@
 -- converted_within_7d: the customer placed an order (not cancelled) within 7 days of the start
 -- (R20 discount inquiry -> order conversion, R28 sales funnel).
 -- Incremental (replace_tail): per customer, the conversations from the earliest of these onwards
--- are recomputed: the session of a message loaded or changed since the last run, a conversation
+-- are recomputed: the session of a conversation message written since the last run, a conversation
 -- still open (its status follows the newest message in the warehouse), a conversation whose next
--- order changed; all of them after a changed merged_customer_key. Every other column depends only
--- on the customer's own messages, exchanges and keywords.
+-- order changed; all of them after a changed merged_customer_key. A conversation whose opening
+-- message was re-keyed to another customer is replaced with its old customer's later conversations
+-- (macro conversation_cutoffs), even when nothing is emitted for that customer. Every other column
+-- depends only on the customer's own messages, exchanges and keywords.
 
 with
 
@@ -46,7 +49,7 @@ recompute_from as materialized (
     from (
         select customer_key, session_started_at as recompute_from
         from {{ ref('int_conversations__messages') }}
-        where last_loaded_at > {{ load_watermark() }}
+        where built_at > {{ build_watermark() }}
         union all
         select customer_key, started_at_utc from {{ this }} where status = 'open'
         union all
