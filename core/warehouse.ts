@@ -3,6 +3,15 @@ import { dirname } from "node:path";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 
 /**
+ * On-disk format of a warehouse file this code creates (DuckDB's `storage_compatibility_version`;
+ * an existing file keeps the format it was created with). DuckDB's default still writes the
+ * v1.0 format that any 1.x release reads; the v1.4 format (readable by DuckDB 1.4 LTS and later)
+ * compresses faster: at 10M messages a full `dbt build` uses ~11% less CPU. models/profiles.yml
+ * names the same version for a file that dbt creates (tests/unit/core/warehouse-format.test.ts).
+ */
+export const WAREHOUSE_STORAGE_VERSION = "v1.4.0";
+
+/**
  * The one way TypeScript opens the warehouse. DuckDB allows one read-write process or many
  * read-only ones, so writers close before dbt starts and readers open read-only.
  */
@@ -19,6 +28,7 @@ export class Warehouse {
     if (!readOnly) mkdirSync(dirname(path), { recursive: true });
     const options: Record<string, string> = {};
     if (readOnly) options.access_mode = "READ_ONLY";
+    else options.storage_compatibility_version = WAREHOUSE_STORAGE_VERSION;
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path, options);

@@ -1,6 +1,7 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, renameSync } from "node:fs";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, describe, expect, it } from "vitest";
-import { withWarehouse } from "../../../core/warehouse.ts";
+import { WAREHOUSE_STORAGE_VERSION, withWarehouse } from "../../../core/warehouse.ts";
 import {
   listLandingFiles,
   compressLoadedLanding,
@@ -79,6 +80,29 @@ describe("history: compressed landing, rebuild equality, backup and restore, Par
       wh.run("delete from raw.webhook_receipts; drop table marts.fct_messages"),
     );
     await restoreWarehouse(ctx, b.dir);
+    expect(await warehouseFingerprint(home.warehouse, ["raw", "marts", "ops"])).toEqual(before);
+  });
+
+  it("`scrm backup` / `scrm restore` rewrite a warehouse from before the current file format in it", async () => {
+    const formatOf = () =>
+      withWarehouse(home.warehouse, { readOnly: true }, (wh) =>
+        wh.scalar<string>(
+          "select tags['storage_version'] from duckdb_databases() where database_name = current_database()",
+        ),
+      );
+    // a warehouse as DuckDB's default writes it (the format of files created before the change)
+    const old = `${home.warehouse}.v1.0.duckdb`;
+    const db = await DuckDBInstance.create(":memory:");
+    const conn = await db.connect();
+    await conn.run(`attach '${home.warehouse}' as cur (read_only); attach '${old}' as old (storage_version 'v1.0.0')`);
+    await conn.run("copy from database cur to old");
+    conn.closeSync();
+    db.closeSync();
+    const before = await warehouseFingerprint(home.warehouse, ["raw", "marts", "ops"]);
+    renameSync(old, home.warehouse);
+    expect(await formatOf()).toBe("v1.0.0+");
+    await restoreWarehouse(ctx, (await backupWarehouse(ctx, { dir: `${home.root}/backups/upgrade` })).dir);
+    expect(await formatOf()).toBe(`${WAREHOUSE_STORAGE_VERSION}+`);
     expect(await warehouseFingerprint(home.warehouse, ["raw", "marts", "ops"])).toEqual(before);
   });
 
