@@ -59,7 +59,7 @@ status_errors as (
         e.error_index::integer as error_index,
         e.error
     from {{ ref('stg_whatsapp__statuses') }} as s,
-        unnest({{ json_list('s.status_event', '$.errors') }}) with ordinality as e(error, error_index)
+        unnest({{ json_list('s.errors', '$') }}) with ordinality as e(error, error_index)
     where s.errors_count > 0
 
 ),

@@ -2,6 +2,7 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
+        on_schema_change='sync_all_columns',
     )
 }}
 
@@ -25,7 +26,9 @@ changes as (
 
 parsed as (
 
-    -- one typed parse of the change (lenient: missing keys give null), plus the raw elements
+    -- one typed parse of the change (lenient: missing keys give null); only `errors` comes back as
+    -- raw JSON (the whole elements are in raw.webhook_receipts: a second parse of every change and
+    -- a stored copy of every element cost more than the rest of this model)
     select
         c.*,
         json_transform(c.value, '{
@@ -36,10 +39,9 @@ parsed as (
                 "biz_opaque_callback_data": "VARCHAR",
                 "conversation": {"id": "VARCHAR", "expiration_timestamp": "VARCHAR", "origin": {"type": "VARCHAR"}},
                 "pricing": {"billable": "VARCHAR", "pricing_model": "VARCHAR", "type": "VARCHAR", "category": "VARCHAR"},
-                "errors": [{"code": "VARCHAR"}]
+                "errors": "JSON"
             }]
-        }') as v,
-        {{ json_list('c.value', '$.statuses') }} as raw_statuses
+        }') as v
     from changes as c
 
 ),
@@ -58,8 +60,7 @@ exploded as (
         entry_index,
         change_index,
         unnest(v.statuses) as s,
-        unnest(raw_statuses) as status,
-        generate_subscripts(raw_statuses, 1)::integer as status_index
+        generate_subscripts(v.statuses, 1)::integer as status_index
     from parsed
 
 )
@@ -103,9 +104,8 @@ select
     lower(s.pricing.type) as pricing_type,
     {{ wa_category("s.pricing.category") }} as pricing_category,
 
-    coalesce(len(s.errors), 0)::integer as errors_count,
-    try_cast(s.errors[1].code as integer) as first_error_code,
-    case when len(s.errors) > 0 then json_extract(status, '$.errors') end as errors,
-    status as status_event,
+    coalesce(json_array_length(s.errors), 0)::integer as errors_count,
+    try_cast(json_extract_string(s.errors, '$[0].code') as integer) as first_error_code,
+    case when json_array_length(s.errors) > 0 then s.errors end as errors,
     {{ build_stamp() }} as built_at
 from exploded
