@@ -3,6 +3,7 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='message_id',
+        on_schema_change='sync_all_columns',
     )
 }}
 
@@ -36,7 +37,7 @@ counts as (
             (loaded_at, received_at, receipt_id, entry_index, change_index, message_index)
         ) as kept_event_key,
         count(*) as deliveries,
-        count(distinct receipt_id) as delivering_receipts,
+        len(list_distinct(list(receipt_id))) as delivering_receipts, -- cheaper than a DISTINCT aggregate
         min(received_at) as first_received_at,
         max(received_at) as last_received_at,
         max(loaded_at) as last_loaded_at
@@ -86,7 +87,6 @@ select
     referral_source_type,
     referral_ctwa_clid,
     errors_count,
-    type_body,
     deliveries::integer as deliveries,
     (deliveries - 1)::integer as duplicate_deliveries,
     delivering_receipts::integer as delivering_receipts,

@@ -108,7 +108,7 @@ merged as (
 
 conversation_topics as (
 
-    select m.conversation_id, list(distinct k.topic order by k.topic) as topics,
+    select m.conversation_id, list_sort(list_distinct(list(k.topic))) as topics,
            count(*) filter (where k.topic = 'discount')::integer as discount_mentions
     from messages as m
     inner join keywords as k on k.message_id = m.message_id
@@ -134,7 +134,7 @@ rolled as (
         max(sent_at_utc) filter (where needs_reply) as last_customer_message_at,
         arg_min(agent_id, sent_at_utc) filter (where actor = 'human' and agent_id is not null) as first_agent_id,
         arg_max(agent_id, sent_at_utc) filter (where actor = 'human' and agent_id is not null) as last_agent_id,
-        list(distinct agent_id order by agent_id) filter (where agent_id is not null) as agent_ids,
+        list_sort(list_distinct(list(agent_id) filter (where agent_id is not null))) as agent_ids,
         bool_or(is_csat_survey) as csat_survey_sent,
         max(last_loaded_at) as last_loaded_at,
     from messages
