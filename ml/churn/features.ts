@@ -81,6 +81,14 @@ export const FEATURES: readonly FeatureDef[] = [
     reason: (v) => (v >= 400 ? "never wrote to us on WhatsApp" : `no message for ${Math.round(v)} days`),
   },
   {
+    name: "inbound_overdue_ratio",
+    whatsapp: true,
+    riskDirection: 1,
+    description:
+      "Days since the last inbound message / the customer's own mean gap between chat days, capped at 50 (-1 = fewer than 2 chat days)",
+    reason: (v) => (v < 0 ? "only one chat day so far" : `silent ${f1(v)}x longer than usual`),
+  },
+  {
     name: "outbound_30d",
     whatsapp: true,
     riskDirection: 1,

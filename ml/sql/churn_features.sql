@@ -75,6 +75,7 @@ select p.as_of_at, p.customer_key,
        count(*) filter (where i.sent_at_utc >= p.as_of_at - interval 30 day) as inbound_30d,
        count(*) filter (where i.sent_at_utc >= p.as_of_at - interval 90 day) as inbound_90d,
        count(distinct i.sent_at_utc::date) filter (where i.sent_at_utc >= p.as_of_at - interval 30 day) as active_days_30d,
+       count(distinct i.sent_at_utc::date) as active_days_total,
        max(i.sent_at_utc) as last_inbound_at,
        min(i.sent_at_utc) as first_inbound_at
 from ml_feat_population as p
@@ -207,6 +208,8 @@ select
     coalesce(i.inbound_90d, 0)::double as inbound_90d,
     coalesce(i.active_days_30d, 0)::double as active_days_30d,
     least(coalesce((epoch(p.as_of_at) - epoch(i.last_inbound_at)) / 86400.0, 400), 400)::double as days_since_last_inbound,
+    coalesce(case when i.active_days_total >= 2 then least(((epoch(p.as_of_at) - epoch(i.last_inbound_at)) / 86400.0)
+        / greatest((epoch(i.last_inbound_at) - epoch(i.first_inbound_at)) / 86400.0 / (i.active_days_total - 1), 1), 50) end, -1)::double as inbound_overdue_ratio,
     coalesce(ob.outbound_30d, 0)::double as outbound_30d,
     coalesce(ob.read_90d::double / nullif(ob.delivered_90d, 0), -1)::double as read_rate_90d,
     coalesce(r.avg_response_minutes_90d, -1)::double as avg_response_minutes_90d,

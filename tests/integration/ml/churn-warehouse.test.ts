@@ -154,6 +154,16 @@ describe("churn features, scores and exports on a small warehouse", () => {
     expect(v(1).order_tenure_days).toBe(-1);
   });
 
+  it("measures the silence against the customer's own rhythm of chat days", async () => {
+    const rows = await computeFeatures(wh, [new Date(T0 + 40 * DAY)]);
+    const v = (i: number) => rows.find((r) => r.customer_key === customers[i])!.values;
+    // customer 20 wrote every 4 days from day 2 to day 30 (8 chat days, 4 days apart), 10:00 each
+    expect(v(20).days_since_last_inbound).toBeCloseTo(10 - 10 / 24, 9);
+    expect(v(20).inbound_overdue_ratio).toBeCloseTo((10 - 10 / 24) / 4, 9);
+    // customer 0 is still active: its last chat day (day 36) is inside its usual gap
+    expect(v(0).inbound_overdue_ratio).toBeCloseTo((4 - 10 / 24) / 4, 9);
+  });
+
   it("labels churn as no inbound message and no order in the next 60 days", async () => {
     const rows = await computeFeatures(wh, [new Date(T0 + 20 * DAY)], { horizonDays: 60 });
     const byKey = new Map(rows.map((r) => [r.customer_key, r]));
