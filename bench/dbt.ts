@@ -37,7 +37,7 @@ const python = join(VENV_DIR, "bin", "python");
 const PAIRS_PER_DAY = Math.floor(86_400 / 7 / 10) * 10;
 
 interface Row {
-  slowest: { full: string; incremental: string };
+  slowest: { full: string; incremental: string; slowestDay: string };
   messages: number;
   generateMs: number;
   fullMs: number;
@@ -101,7 +101,11 @@ async function runSize(messages: number): Promise<Row> {
       dayMessages: PAIRS_PER_DAY * 2,
       incrementalMs: median(dailyMs),
       dailyMs,
-      slowest: { full: slowest(full), incremental: slowest(mid) },
+      slowest: {
+        full: slowest(full),
+        incremental: slowest(mid),
+        slowestDay: slowest(daily.reduce((a, b) => (b.ms > a.ms ? b : a))),
+      },
     };
   } finally {
     if (!values.keep) rmSync(dir, { recursive: true, force: true });
@@ -139,4 +143,6 @@ for (let i = 1; i < rows.length; i++) {
 for (const r of rows) {
   console.log(`slowest nodes at ${r.messages.toLocaleString("en")}, full: ${r.slowest.full}`);
   console.log(`slowest nodes at ${r.messages.toLocaleString("en")}, incremental: ${r.slowest.incremental}`);
+  // the day-to-day spread: what the slowest daily run spent its time on
+  console.log(`slowest nodes at ${r.messages.toLocaleString("en")}, slowest day: ${r.slowest.slowestDay}`);
 }
