@@ -78,10 +78,8 @@ resolved as (
         -- the other aggregates together); the five known states are flags, the rest is rare
         list_sort(list_distinct(list(status) filter (where status_rank is null and status <> 'failed'))) as other_statuses,
         count(*)::integer as status_events,
-        (bool_or(status = 'sent')::integer + bool_or(status = 'delivered')::integer + bool_or(status = 'read')::integer
-         + bool_or(status = 'played')::integer + bool_or(status = 'failed')::integer
-         + coalesce(len(list_distinct(list(status) filter (where status_rank is null and status <> 'failed'))), 0)
-        )::integer as distinct_statuses,
+        bool_or(status = 'sent')::integer + bool_or(status = 'delivered')::integer + bool_or(status = 'read')::integer
+            + bool_or(status = 'played')::integer + bool_or(status = 'failed')::integer as known_statuses,
         max(loaded_at) as last_loaded_at,
         arg_min({'code': first_error_code, 'errors': errors}, failed_first) filter (where errors_count > 0) as err,
         arg_min({'category': pricing_category, 'type': pricing_type, 'model': pricing_model, 'billable': pricing_billable}, by_rank)
@@ -130,7 +128,7 @@ select
     recipient.type as recipient_type,
     biz_opaque_callback_data,
     status_events,
-    distinct_statuses,
+    (known_statuses + coalesce(len(other_statuses), 0))::integer as distinct_statuses,
     (status_events - distinct_statuses)::integer as duplicate_status_events,
     last_loaded_at,
     {{ build_stamp() }} as built_at
